@@ -11,7 +11,7 @@ from threadline.settings import Settings, load_settings
 from threadline.workspace import Workspace
 
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 def settings_from(ctx: typer.Context) -> Settings:

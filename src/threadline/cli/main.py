@@ -6,17 +6,32 @@ Commands live in small modules beside this one; each exposes
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer.core import TyperGroup
 
 from threadline.errors import ThreadlineError
 
+
+class ThreadlineGroup(TyperGroup):
+    """Turns a ThreadlineError from any command into a clean message and exit status 1."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except ThreadlineError as exc:
+            Console(stderr=True, soft_wrap=True).print(
+                "[bold red]error:[/]", escape(str(exc)), highlight=False
+            )
+            raise typer.Exit(1) from None
+
+
 app = typer.Typer(
+    cls=ThreadlineGroup,
     name="threadline",
     help=(
         "Bring many operations' case material under one roof, link it, "
@@ -63,10 +78,5 @@ _register_commands()
 
 
 def run() -> None:
-    """Console-script entry point: turn ThreadlineError into a clean message and exit 1."""
-    err = Console(stderr=True)
-    try:
-        app()
-    except ThreadlineError as exc:
-        err.print("[bold red]error:[/]", escape(str(exc)), highlight=False)
-        sys.exit(1)
+    """Console-script entry point."""
+    app()

@@ -121,7 +121,7 @@ def _apply_batch(
         row_id: (digest, version)
         for row_id, digest, version in session.execute(
             select(table.id, table.content_hash, table.version).where(table.id.in_(ids))  # type: ignore[attr-defined]
-        ).tuples()
+        )
     }
     new_rows: list[dict[str, object]] = []
     changed_rows: list[dict[str, object]] = []
