@@ -8,7 +8,7 @@ pairs themselves, so it runs in time linear in the number of refs.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,29 +73,43 @@ class BCubedScore:
         return 2 * self.precision * self.recall / total if total else 0.0
 
 
-Contingency = Mapping[tuple[Hashable, Hashable], int]
+@dataclass(frozen=True, slots=True)
+class Contingency:
+    """Refs counted per (true cluster, predicted cluster) cell, with both margins.
+
+    Attributes:
+        cells: (true label, predicted label) → refs in both.
+        true_sizes: true label → refs.
+        predicted_sizes: predicted label → refs.
+    """
+
+    cells: Counter[tuple[Hashable, Hashable]]
+    true_sizes: Counter[Hashable]
+    predicted_sizes: Counter[Hashable]
+
+    @property
+    def total(self) -> int:
+        """Refs counted."""
+        return self.true_sizes.total()
 
 
 def contingency(
-    true_labels: Iterable[Hashable], predicted_labels: Iterable[Hashable]
-) -> Counter[tuple[Hashable, Hashable]]:
-    """Count refs per (true cluster, predicted cluster) from two parallel label sequences."""
-    return Counter(zip(true_labels, predicted_labels, strict=True))
+    true_labels: Sequence[Hashable], predicted_labels: Sequence[Hashable]
+) -> Contingency:
+    """Count refs per cell from two parallel label sequences, one entry per ref."""
+    return Contingency(
+        cells=Counter(zip(true_labels, predicted_labels, strict=True)),
+        true_sizes=Counter(true_labels),
+        predicted_sizes=Counter(predicted_labels),
+    )
 
 
 def pairwise(table: Contingency) -> PairwiseScore:
     """Pairwise counts from contingency counts, without enumerating pairs."""
-    true_sizes: Counter[Hashable] = Counter()
-    predicted_sizes: Counter[Hashable] = Counter()
-    correct = 0
-    for (true_label, predicted_label), n in table.items():
-        true_sizes[true_label] += n
-        predicted_sizes[predicted_label] += n
-        correct += _pairs(n)
     return PairwiseScore(
-        correct_pairs=correct,
-        predicted_pairs=sum(_pairs(n) for n in predicted_sizes.values()),
-        true_pairs=sum(_pairs(n) for n in true_sizes.values()),
+        correct_pairs=sum(_pairs(n) for n in table.cells.values()),
+        predicted_pairs=sum(_pairs(n) for n in table.predicted_sizes.values()),
+        true_pairs=sum(_pairs(n) for n in table.true_sizes.values()),
     )
 
 
@@ -106,16 +120,13 @@ def bcubed(table: Contingency) -> BCubedScore:
     ``|T ∩ P| / |P|`` and recall(r) is ``|T ∩ P| / |T|``; the n refs of one cell
     share those values, hence ``Σ n²/|P|`` and ``Σ n²/|T|`` over cells, over N.
     """
-    true_sizes: Counter[Hashable] = Counter()
-    predicted_sizes: Counter[Hashable] = Counter()
-    for (true_label, predicted_label), n in table.items():
-        true_sizes[true_label] += n
-        predicted_sizes[predicted_label] += n
-    total = sum(true_sizes.values())
+    total = table.total
     if not total:
         return BCubedScore(None, None)
-    precision = sum(n * n / predicted_sizes[p] for (_, p), n in table.items()) / total
-    recall = sum(n * n / true_sizes[t] for (t, _), n in table.items()) / total
+    true_sizes, predicted_sizes = table.true_sizes, table.predicted_sizes
+    cells = table.cells.items()
+    precision = sum(n * n / predicted_sizes[p] for (_, p), n in cells) / total
+    recall = sum(n * n / true_sizes[t] for (t, _), n in cells) / total
     return BCubedScore(precision, recall)
 
 
@@ -161,46 +172,32 @@ def cluster_of_subject(entities: Sequence[Mapping[str, Any]]) -> dict[str, int]:
     A ref listed by two entities is a fault of the prediction; the first
     listing wins so that each ref is in exactly one cluster.
     """
-    clusters: dict[str, int] = {}
-    for index, entity in enumerate(entities):
-        for ref in entity.get("subjects") or ():
-            clusters.setdefault(ref, index)
-    return clusters
+    # Later keys overwrite earlier ones, so walking backwards leaves the first listing.
+    return {
+        ref: index
+        for index in range(len(entities) - 1, -1, -1)
+        for ref in entities[index].get("subjects") or ()
+    }
 
 
 def score_resolution(truth: Truth, entities: Sequence[Mapping[str, Any]]) -> ResolutionScore:
     """Score predicted entities against the truth's persons over subject refs."""
     predicted = cluster_of_subject(entities)
     truth_of = truth.person_of_subject
-    next_singleton = len(entities)
-    unpredicted = 0
-    # Labels are ints for clusters and fresh ints past the entities for singletons.
-    true_labels: list[str] = []
-    predicted_labels: list[int] = []
-    for ref, person in truth_of.items():
-        cluster = predicted.get(ref)
-        if cluster is None:
-            cluster = next_singleton
-            next_singleton += 1
-            unpredicted += 1
-        true_labels.append(person)
-        predicted_labels.append(cluster)
-    table = contingency(true_labels, predicted_labels)
-    persons_in: dict[Hashable, set[Hashable]] = {}
-    for true_label, predicted_label in table:
-        persons_in.setdefault(predicted_label, set()).add(true_label)
-    mixed = sum(1 for persons in persons_in.values() if len(persons) > 1)
-    merged_pairs = sum(_pairs(len(persons)) for persons in persons_in.values())
+    # A ref no entity lists is labelled by itself: a str never equals an entity's int label.
+    predicted_labels: list[Hashable] = [predicted.get(ref, ref) for ref in truth_of]
+    table = contingency(list(truth_of.values()), predicted_labels)
+    persons_per_cluster = Counter(p for _, p in table.cells).values()
     return ResolutionScore(
-        refs=len(true_labels),
-        true_persons=len(set(true_labels)),
-        predicted_clusters=len(persons_in),
-        unpredicted_refs=unpredicted,
-        unknown_refs=sum(1 for ref in predicted if ref not in truth_of),
+        refs=table.total,
+        true_persons=len(table.true_sizes),
+        predicted_clusters=len(table.predicted_sizes),
+        unpredicted_refs=len(truth_of.keys() - predicted.keys()),
+        unknown_refs=len(predicted.keys() - truth_of.keys()),
         pairwise=pairwise(table),
         bcubed=bcubed(table),
-        mixed_clusters=mixed,
-        merged_person_pairs=merged_pairs,
+        mixed_clusters=sum(1 for k in persons_per_cluster if k > 1),
+        merged_person_pairs=sum(_pairs(k) for k in persons_per_cluster),
         decoy_pairs=None if truth.decoy_pairs is None else len(truth.decoy_pairs),
         decoys_merged=_decoys_merged(truth, table),
     )
@@ -210,7 +207,7 @@ def _decoys_merged(truth: Truth, table: Contingency) -> tuple[tuple[str, str], .
     if truth.decoy_pairs is None:
         return None
     clusters_of: dict[Hashable, set[Hashable]] = {}
-    for true_label, predicted_label in table:
+    for true_label, predicted_label in table.cells:
         clusters_of.setdefault(true_label, set()).add(predicted_label)
     return tuple(
         sorted(
