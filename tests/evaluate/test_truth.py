@@ -33,6 +33,12 @@ def test_indexes_subjects_spans_identifiers_and_location_records() -> None:
     assert truth.decoy_pairs == frozenset({("P0001", "P0004")})
 
 
+def test_only_locations_index_their_records() -> None:
+    data = small_truth_data()
+    data["identifiers"]["vehicle:AB12CDE"]["records"] = ["INT-000003"]
+    assert "INT-000003" not in Truth.from_dict(data).locations_of_record
+
+
 def test_opportunity_anchor_and_targets() -> None:
     truth = small_truth()
     high_grade = truth.opportunities[2]

@@ -174,8 +174,8 @@ def _resolution_table(score: ResolutionScore) -> Table:
     )
     table.caption = (
         f"{score.refs} refs, {score.true_persons} persons, {score.predicted_clusters} clusters "
-        f"({score.unpredicted_refs} refs unpredicted); {score.mixed_clusters} clusters mix "
-        f"persons; {decoys}"
+        f"({score.unpredicted_refs} refs unpredicted); clusters mixing persons: "
+        f"{score.mixed_clusters}; {decoys}"
     )
     table.caption_justify = "left"
     return table

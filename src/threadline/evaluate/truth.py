@@ -158,6 +158,8 @@ class Truth:
         }
         self.locations_of_record = {}
         for ident in self.identifiers.values():
+            if ident.type != "location":
+                continue
             for record in ident.records:
                 self.locations_of_record.setdefault(record, []).append(ident.key)
 
