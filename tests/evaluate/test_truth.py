@@ -63,13 +63,14 @@ def test_missing_keys_are_absent() -> None:
         ({"person_key": ("decoy_of", "P2")}, {("P1", "P2")}),
         ({"person_key": ("similar_to", ["P3", "P2"])}, {("P1", "P2"), ("P1", "P3")}),
         ({"decoys": []}, set()),
+        ({"decoy_pairs": [["P1", "P3"]]}, {("P1", "P3")}),
     ],
 )
 def test_decoys_in_every_accepted_form(marks: dict, expected: set) -> None:
     persons: dict = {"P1": {"subjects": ["A"]}, "P2": {"subjects": ["B"]}, "P3": {}}
     data: dict = {"persons": persons}
-    if "decoys" in marks:
-        data["decoys"] = marks["decoys"]
+    if "person_key" not in marks:
+        data.update(marks)
     else:
         key, value = marks["person_key"]
         persons["P1"][key] = value

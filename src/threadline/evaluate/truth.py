@@ -19,6 +19,9 @@ from typing import Any
 
 from threadline.errors import InputError, Location
 
+#: Top-level keys that may list groups (or pairs) of similar-named persons.
+DECOY_GROUP_KEYS = ("decoys", "decoy_pairs")
+
 #: Keys under which a person entry may name the distinct persons with similar names.
 DECOY_PERSON_KEYS = ("decoy_of", "similar_to")
 
@@ -318,18 +321,21 @@ class _Reader:
     ) -> frozenset[tuple[str, str]] | None:
         """Collect similar-named pairs from every form the truth may use.
 
-        Forms: top-level ``"decoys": [["P1", "P2", ...], ...]`` (each group is
-        persons with similar names), or a person's ``"decoy_of"`` /
+        Forms: top-level ``"decoys"`` or ``"decoy_pairs"``: ``[["P1", "P2", ...], ...]``
+        (each group is persons with similar names), or a person's ``"decoy_of"`` /
         ``"similar_to"`` (a person id or a list of them). ``None`` means the
         truth marks no decoys at all (as opposed to an empty set of pairs).
         """
         groups: list[tuple[str, ...]] = []
-        marked = "decoys" in top
-        if marked:
-            raw = top["decoys"]
+        marked = False
+        for key in DECOY_GROUP_KEYS:
+            if key not in top or top[key] is None:
+                continue
+            marked = True
+            raw = top[key]
             if not isinstance(raw, list):
-                raise self.fail("decoys", "expected a list of groups of person ids")
-            groups.extend(self.strings(g, f"decoys[{i}]") for i, g in enumerate(raw))
+                raise self.fail(key, "expected a list of groups of person ids")
+            groups.extend(self.strings(g, f"{key}[{i}]") for i, g in enumerate(raw))
         for pid, entry in persons.items():
             for key in DECOY_PERSON_KEYS:
                 if key not in entry or entry[key] is None:
