@@ -28,9 +28,11 @@ The rules, in order:
    while a lone word in capitals follows the surname convention.
 
 Particles (al, el, de, da, di, du, del, della, der, den, la, le, van, von,
-bin, ibn, bint) stay with the surname. A name made only of a particle and one
-word (`Van Morrison`, `De Souza`) is read as a surname alone: that reading is
-right far more often in case material.
+bin, ibn, bint) stay with the surname. Under rule 4 only particles written in
+lower case join it, so that a forename such as `Al` or `Van` in `Al SMITH`
+stays a forename. Under rule 6 particles of any case join it, but at least
+one word is always left as a forename (`Van Morrison`: forename Van); the cost
+is that `De Souza`, written without capitals, reads as forename `De`.
 """
 
 from __future__ import annotations
@@ -134,10 +136,21 @@ def _make(forenames: list[str], surname: list[str]) -> NameParts:
     return NameParts(tuple(forenames), " ".join(surname) if surname else None, tokens)
 
 
-def _attach_particles(words: list[str], start: int) -> int:
-    """Move a surname's start back over the particles directly before it."""
-    while start > 0 and _is_particle(words[start - 1]):
+def _attach_particles(words: list[str], start: int, *, lower_only: bool) -> int:
+    """Move a surname's start back over the particles directly before it.
+
+    At least one word is always left as a forename: in `Al Smith` or
+    `Van Morrison` the would-be particle is a forename.
+    """
+    while (
+        start > 1
+        and _is_particle(words[start - 1])
+        and (not lower_only or words[start - 1].islower())
+    ):
         start -= 1
+    if start == 1 and _is_particle(words[0]) and words[0].islower():
+        # A lower-case particle cannot be a forename ("de SOUZA").
+        start = 0
     return start
 
 
@@ -151,7 +164,7 @@ def _split_by_capitals(words: list[str]) -> tuple[list[str], list[str]] | None:
     start = end - 1
     while start > 0 and capitals[start - 1]:
         start -= 1
-    start = _attach_particles(words, start)
+    start = _attach_particles(words, start, lower_only=True)
     return words[:start] + words[end:], words[start:end]
 
 
@@ -161,7 +174,7 @@ def _split_by_order(words: list[str]) -> tuple[list[str], list[str]]:
         trailing -= 1
     if trailing == 1 and trailing < len(words):
         return words[1:], words[:1]
-    start = _attach_particles(words, len(words) - 1)
+    start = _attach_particles(words, len(words) - 1, lower_only=False)
     return words[:start], words[start:]
 
 

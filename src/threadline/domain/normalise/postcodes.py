@@ -15,38 +15,40 @@ from threadline.domain.normalise.common import NotNormalisedError
 
 _OUTWARD: Final = r"[A-Z]{1,2}[0-9][0-9A-Z]?"
 _INWARD: Final = r"[0-9][A-Z]{2}"
-_FULL_COMPACT: Final = re.compile(rf"({_OUTWARD})({_INWARD})")
+# Whitespace may be missing or doubled, but only between the two halves: a space
+# elsewhere ("RV6 22AB") means the text is something else, or mistyped.
+_FULL_SPACED: Final = re.compile(rf"({_OUTWARD})\s*({_INWARD})")
 _FULL_NORMALISED: Final = re.compile(rf"({_OUTWARD}) ({_INWARD})")
 _OUTWARD_ONLY: Final = re.compile(_OUTWARD)
 
-_WHITESPACE: Final = str.maketrans("", "", " \t\r\n\u00a0\u2009\u202f")
 # Punctuation that clings to a postcode taken from an address line or a
 # sentence ("..., RV6 2AB." or "(RV6 2AB)").
 _SURROUNDING: Final = " \t\r\n\u00a0.,;:()[]'\""
-_MAX_RAW_LENGTH: Final = 16
+_MAX_RAW_LENGTH: Final = 24
 
 
-def _compact(raw: str) -> str | None:
+def _trimmed(raw: str) -> str | None:
     if len(raw) > _MAX_RAW_LENGTH or not raw.isascii():
         return None
-    return raw.strip(_SURROUNDING).translate(_WHITESPACE).upper()
+    return raw.strip(_SURROUNDING).upper()
 
 
 def normalise_postcode(raw: str) -> str | None:
     """Return a full UK postcode uppercased with one space, or None.
 
     Args:
-        raw: a postcode in any case and spacing (`"rv62ab"`, `" RV6  2AB "`,
-            `"(RV6 2AB)"`).
+        raw: a postcode in any case, with or without the space between its
+            halves (`"rv62ab"`, `" RV6  2AB "`, `"(RV6 2AB)"`).
 
     Returns:
         `"RV6 2AB"`, or None when the text is not shaped like a full postcode
-        (an outward code alone gives None: see `normalise_partial_postcode`).
+        (an outward code alone gives None: see `normalise_partial_postcode`)
+        or has a space inside one of its halves.
     """
-    compact = _compact(raw)
-    if compact is None:
+    text = _trimmed(raw)
+    if text is None:
         return None
-    match = _FULL_COMPACT.fullmatch(compact)
+    match = _FULL_SPACED.fullmatch(text)
     if match is None:
         return None
     return f"{match[1]} {match[2]}"
@@ -58,11 +60,9 @@ def normalise_partial_postcode(raw: str) -> str | None:
     Full postcodes give None here; take their outward code with
     `postcode_outward(normalise_postcode(raw))`.
     """
-    if len(raw) > _MAX_RAW_LENGTH or not raw.isascii():
-        return None
     # No space may fall inside: "RV6 2" is a sector, not the outward code "RV62".
-    outward = raw.strip(_SURROUNDING).upper()
-    if _OUTWARD_ONLY.fullmatch(outward) is None:
+    outward = _trimmed(raw)
+    if outward is None or _OUTWARD_ONLY.fullmatch(outward) is None:
         return None
     return outward
 

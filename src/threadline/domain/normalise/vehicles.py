@@ -169,7 +169,7 @@ def is_plausible_vrm_token(text: str) -> bool:
     unrelated records. Generators of synthetic text should only plant marks
     that pass this test.
     """
-    if len(text) > _MAX_RAW_LENGTH or not text.isascii() or any(c.islower() for c in text):
+    if len(text) > _MAX_RAW_LENGTH or not text.isascii() or text != text.upper():
         return False
     separators = [i for i, c in enumerate(text) if c in " -"]
     if len(separators) > 1:
