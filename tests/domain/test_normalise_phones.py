@@ -33,6 +33,8 @@ from threadline.domain.normalise import (
         " 07700 900123 ",
         "Tel: 07700 900123",
         "Mob. 07700 900123",
+        "Telephone: 07700 900123",
+        "MOBILE 07700 900123",
         "tel:+447700900123",
     ],
 )

@@ -53,7 +53,7 @@ _MAX_DIGITS: Final = 17
 _MAX_RAW_LENGTH: Final = 40
 
 # A label or URI scheme in front of the number ("Tel: ...", "tel:+44...").
-_LABEL: Final = re.compile(r"(?i)^(?:tel|mob(?:ile)?|phone|ph)\b\s*[:.]?\s*")
+_LABEL: Final = re.compile(r"(?i)^(?:tel(?:ephone)?|mob(?:ile)?|phone|ph)\b\s*[:.]?\s*")
 # What a written number may consist of once the label is gone. Slashes are
 # refused: they are how dates and crime references are written.
 _SPELLING: Final = re.compile(r"\+?[0-9 \t\u00a0().\-]+")
