@@ -128,7 +128,10 @@ class BundleReader:
                 for kind in ITEM_KINDS:
                     self._stage_file(root, kind, stager, staging, extractor, session)
                 stager.flush()
-                if not self.problems.full:
+                # Set-wise checks over partly staged input would only echo the
+                # per-line problems (a bad operation line makes every record of
+                # it "unknown"), so they wait until every line reads cleanly.
+                if not self.problems:
                     self.warnings.extend(check_staged(session, record.id, self.problems))
                     check_operation_hierarchy(session, record.id, self.problems)
                 self._raise_if_problems()
