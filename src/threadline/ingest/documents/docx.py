@@ -74,8 +74,8 @@ class _WordText:
     """An XML parser target that turns WordprocessingML events into lines.
 
     Each paragraph (`w:p`), in body text or in a table cell, becomes one
-    line. Inside a run, `w:t` gives text, `w:tab` a tab and `w:br` / `w:cr`
-    a line break. Deleted text (`w:delText`) and field codes (`w:instrText`)
+    line. Inside a run, `w:t` gives text, `w:tab` / `w:ptab` a tab and
+    `w:br` / `w:cr` a line break. Deleted text (`w:delText`) and field codes (`w:instrText`)
     are not part of the text a reader sees, so they are skipped.
     """
 
@@ -100,7 +100,7 @@ class _WordText:
             line = "".join(self._open_paragraphs.pop())
             self._budget.spend(len(line) + 1)
             self.lines.append(line)
-        elif in_run and name == "tab":
+        elif in_run and name in ("tab", "ptab"):
             self._add("\t")
         elif in_run and name in ("br", "cr"):
             self._add("\n")

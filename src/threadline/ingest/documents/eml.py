@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import email
+import re
 from email import policy
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from email.message import EmailMessage, MIMEPart
 
 from threadline.errors import DocumentError
@@ -16,23 +19,28 @@ MEDIA_TYPE = "message/rfc822"
 # The headers a reviewer needs to place a message: who, to whom, when, about what.
 HEADERS = ("From", "To", "Date", "Subject")
 
+# Folding puts a line break before white space; unfolding removes the break only.
+_FOLD = re.compile(r"\r?\n(?=[ \t])")
+
 
 def read_eml(data: bytes, limits: DocumentLimits) -> ExtractedText:
     """Extract an `.eml` original.
 
     The text is the From, To, Date and Subject headers present, as
-    "Header: value" lines (encoded words decoded), a blank line, then the
-    body: the text/plain part, or the text/html part converted to text when
-    there is no plain one. Attachments are not read.
+    "Header: value" lines (as written, encoded words decoded; the first of a
+    repeated header), a blank line, then the body: the text/plain part, or
+    the text/html part converted to text when there is no plain one.
+    Attachments are not read.
     """
     message = email.message_from_bytes(data, _class=EmailMessage, policy=policy.default)
     parts = _count_parts(message, limits.max_mime_parts)
     budget = TextBudget(limits.max_text_chars)
+    raw_headers = {name.lower(): value for name, value in reversed(list(message.raw_items()))}
     lines = []
     for name in HEADERS:
-        value = message.get(name)
-        if value is not None:
-            lines.append(f"{name}: {value}")
+        raw = raw_headers.get(name.lower())
+        if raw is not None:
+            lines.append(f"{name}: {_header_text(raw)}")
     head = "\n".join(lines)
     budget.spend(len(head))
     body, found = _body_text(message, budget)
@@ -42,6 +50,19 @@ def read_eml(data: bytes, limits: DocumentLimits) -> ExtractedText:
         media_type=MEDIA_TYPE,
         detail=f"eml, {parts} part{'' if parts == 1 else 's'}, {found}",
     )
+
+
+def _header_text(raw: str) -> str:
+    """A header value as written, unfolded, with encoded words decoded.
+
+    The parsed header objects of `policy.default` re-render addresses
+    (quoting a bare "PC 1234", say); a reviewer should see what was sent.
+    """
+    unfolded = _FOLD.sub("", raw).strip()
+    try:
+        return str(make_header(decode_header(unfolded)))
+    except (HeaderParseError, LookupError, UnicodeError, ValueError):
+        return unfolded
 
 
 def _count_parts(message: EmailMessage, limit: int) -> int:

@@ -8,6 +8,7 @@ intranet exports are full of.
 from __future__ import annotations
 
 import codecs
+import io
 import re
 from html.parser import HTMLParser
 
@@ -68,7 +69,8 @@ class _TextLayout:
 
     def __init__(self, budget: TextBudget) -> None:
         self._budget = budget
-        self._pieces: list[str] = []
+        # StringIO grows one buffer; a list of pieces costs an object per piece.
+        self._out = io.StringIO()
         self._newlines_at_end = 0
         self._started = False
         self._pending_break = 0
@@ -111,7 +113,7 @@ class _TextLayout:
             self._pending_space = False
 
     def text(self) -> str:
-        return "".join(self._pieces)
+        return self._out.getvalue()
 
     def _flush_break(self) -> None:
         if self._pending_tab and self._pending_break == 0:
@@ -125,7 +127,7 @@ class _TextLayout:
 
     def _emit(self, piece: str) -> None:
         self._budget.spend(len(piece))
-        self._pieces.append(piece)
+        self._out.write(piece)
         self._started = True
         stripped = piece.rstrip("\n")
         if stripped:
