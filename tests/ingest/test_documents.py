@@ -18,6 +18,7 @@ import time
 import zipfile
 from collections.abc import Iterator
 from email.message import EmailMessage
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
@@ -610,6 +611,28 @@ def test_worker_killed_mid_document_is_reported_and_replaced(tmp_path: Path) -> 
         finally:
             killer.cancel()
         assert extractor.extract(small).text == "ok"
+
+
+def test_interrupted_wait_never_hands_a_stale_answer_to_the_next_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = write(tmp_path, "first.txt", "first")
+    second = write(tmp_path, "second.txt", "second")
+    with DocumentExtractor() as extractor:
+        extractor.extract(first)
+        pid = extractor.worker_pid
+
+        def interrupted(self: object, timeout: float) -> bool:
+            raise KeyboardInterrupt
+
+        # Ctrl-C arrives while the parent waits: the worker still answers
+        # "first" into the pipe, so it must be replaced, not asked again.
+        with monkeypatch.context() as patch:
+            patch.setattr(Connection, "poll", interrupted)
+            with pytest.raises(KeyboardInterrupt):
+                extractor.extract(first)
+        assert extractor.extract(second).text == "second"
+        assert extractor.worker_pid != pid
 
 
 def test_worker_that_died_while_idle_is_replaced(tmp_path: Path) -> None:

@@ -119,29 +119,37 @@ class DocumentExtractor:
         """
         request = str(path.absolute())  # the worker may not share our working directory
         with self._lock:
-            worker = self._running_worker()
             try:
-                worker.connection.send(request)
-            except OSError:
-                # The idle worker died (killed from outside); one fresh try.
+                outcome, payload = self._exchange(request, path)
+            except BaseException:
+                # Whatever broke the exchange (an overrun, a crash, Ctrl-C while
+                # waiting), the worker may still answer this request later, so it
+                # must not be asked the next one.
                 self._discard()
-                worker = self._running_worker()
-                worker.connection.send(request)
-            if not worker.connection.poll(self._limits.max_seconds):
-                self._discard()
-                raise DocumentError(
-                    f"{path}: reading it took longer than "
-                    f"{describe_seconds(self._limits.max_seconds)} and was stopped"
-                )
-            try:
-                outcome, payload = worker.connection.recv()
-            except (EOFError, OSError):
-                reason = self._why_stopped(worker)
-                self._discard()
-                raise DocumentError(f"{path}: {reason}") from None
+                raise
         if outcome == "ok" and isinstance(payload, ExtractedText):
             return payload
         raise DocumentError(f"{path}: {payload}")
+
+    def _exchange(self, request: str, path: Path) -> tuple[str, object]:
+        worker = self._running_worker()
+        try:
+            worker.connection.send(request)
+        except OSError:
+            # The idle worker died (killed from outside); one fresh try.
+            self._discard()
+            worker = self._running_worker()
+            worker.connection.send(request)
+        if not worker.connection.poll(self._limits.max_seconds):
+            raise DocumentError(
+                f"{path}: reading it took longer than "
+                f"{describe_seconds(self._limits.max_seconds)} and was stopped"
+            )
+        try:
+            outcome, payload = worker.connection.recv()
+        except (EOFError, OSError):
+            raise DocumentError(f"{path}: {self._why_stopped(worker)}") from None
+        return str(outcome), payload
 
     def close(self) -> None:
         """Stop the worker, if one is running. The extractor can still be used after."""
