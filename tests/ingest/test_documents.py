@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import pickle
 import signal
 import struct
 import subprocess
@@ -43,6 +44,7 @@ from threadline.ingest.documents import (
     DocumentExtractor,
     DocumentLimits,
     ExtractedText,
+    UnreadableDocument,
     extract_text,
     normalise_text,
 )
@@ -65,9 +67,10 @@ def write(directory: Path, name: str, data: bytes | str) -> Path:
 
 def refused(path: Path, limits: DocumentLimits = LIMITS) -> str:
     """Extract `path`, expecting a DocumentError; return its message."""
-    with pytest.raises(DocumentError) as caught:
+    with pytest.raises(UnreadableDocument) as caught:
         extract_text(path, limits)
     message = str(caught.value)
+    assert (caught.value.path, caught.value.reason) == (str(path), message[len(f"{path}: ") :])
     assert message.startswith(f"{path}: "), message
     return message
 
@@ -172,8 +175,16 @@ def test_limits_must_be_positive() -> None:
         DocumentLimits(max_seconds=0)
 
 
-def test_document_error_is_a_threadline_error() -> None:
-    assert issubclass(DocumentError, ThreadlineError)
+def test_unreadable_document_is_a_document_error_and_pickles() -> None:
+    error = UnreadableDocument("files/S1.pdf", "PDF is damaged")
+    assert isinstance(error, DocumentError)
+    assert isinstance(error, ThreadlineError)
+    copy = pickle.loads(pickle.dumps(error))
+    assert (str(copy), copy.path, copy.reason) == (
+        "files/S1.pdf: PDF is damaged",
+        "files/S1.pdf",
+        "PDF is damaged",
+    )
 
 
 def test_sizes_and_durations_read_naturally() -> None:
@@ -566,10 +577,11 @@ def test_slow_document_is_stopped_and_the_next_one_read(tmp_path: Path) -> None:
         assert extractor.extract(small).text == "Ahmed Çelik"
         first_worker = extractor.worker_pid
         started = time.monotonic()
-        with pytest.raises(DocumentError) as caught:
+        with pytest.raises(UnreadableDocument) as caught:
             extractor.extract(slow)
         assert time.monotonic() - started < 3
         assert str(caught.value) == f"{slow}: reading it took longer than 1 s and was stopped"
+        assert caught.value.reason == "reading it took longer than 1 s and was stopped"
         assert extractor.worker_pid is None
         assert extractor.extract(small).text == "Ahmed Çelik"
         assert extractor.worker_pid not in (None, first_worker)
@@ -586,7 +598,7 @@ def test_memory_hungry_document_is_stopped_and_the_next_one_read(tmp_path: Path)
     )
     try:
         with DocumentExtractor(limits) as extractor:
-            with pytest.raises(DocumentError) as caught:
+            with pytest.raises(UnreadableDocument) as caught:
                 extractor.extract(hungry)
             assert str(caught.value) == (
                 f"{hungry}: reading it needed more than 128 MiB of memory and was stopped"

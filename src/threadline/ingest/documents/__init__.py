@@ -9,13 +9,14 @@ The public face of the package:
   enforces the time and memory limits; use this for anything from outside.
 - `ExtractedText`: the result (text, media type, a note on how it was read).
 
-Every failure is a `threadline.errors.DocumentError` whose message starts
-with the path and says what is wrong.
+Every failure is an `UnreadableDocument`, a `threadline.errors.DocumentError`
+whose message is "path: reason", with `path` and `reason` also apart.
 """
 
 from threadline.ingest.documents.extract import READERS, extract_text
 from threadline.ingest.documents.extracted import ExtractedText, normalise_text
 from threadline.ingest.documents.limits import DocumentLimits
+from threadline.ingest.documents.unreadable import UnreadableDocument
 from threadline.ingest.documents.worker import DocumentExtractor
 
 SUPPORTED_SUFFIXES = frozenset(READERS)
@@ -26,6 +27,7 @@ __all__ = [
     "DocumentExtractor",
     "DocumentLimits",
     "ExtractedText",
+    "UnreadableDocument",
     "extract_text",
     "normalise_text",
 ]

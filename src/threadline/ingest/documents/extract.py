@@ -16,6 +16,7 @@ from threadline.ingest.documents.html_text import read_html
 from threadline.ingest.documents.limits import DocumentLimits, describe_bytes
 from threadline.ingest.documents.pdf import read_pdf
 from threadline.ingest.documents.plain_text import read_plain_text
+from threadline.ingest.documents.unreadable import UnreadableDocument
 
 # How much more to read at a time from a file that grew after it was measured.
 _GROWTH_CHUNK = 1024 * 1024
@@ -50,14 +51,14 @@ def extract_text(path: Path, limits: DocumentLimits) -> ExtractedText:
         a note on how it was read.
 
     Raises:
-        DocumentError: the document's type is not supported, or it is too
-            large, damaged, encrypted or hostile. The message starts with the
-            path and says what is wrong.
+        UnreadableDocument: (a DocumentError) the document's type is not
+            supported, or it is too large, damaged, encrypted or hostile.
+            The message is "path: reason"; `reason` alone says what is wrong.
     """
     try:
         return read_document(path, limits)
     except DocumentError as exc:
-        raise DocumentError(f"{path}: {exc}") from None
+        raise UnreadableDocument(str(path), str(exc)) from None
 
 
 def read_document(path: Path, limits: DocumentLimits) -> ExtractedText:

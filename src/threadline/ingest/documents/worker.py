@@ -37,6 +37,7 @@ from threadline.errors import DocumentError
 from threadline.ingest.documents.extract import read_document
 from threadline.ingest.documents.extracted import ExtractedText
 from threadline.ingest.documents.limits import DocumentLimits, describe_bytes, describe_seconds
+from threadline.ingest.documents.unreadable import UnreadableDocument
 
 # How a worker that hit its memory limit says so: it exits with this code at
 # once, since after a MemoryError even sending a reply may fail.
@@ -112,26 +113,33 @@ class DocumentExtractor:
         """Extract one document's text (see `extract_text`) in the worker.
 
         Raises:
-            DocumentError: the document cannot be read, or reading it took
-                longer than `max_seconds`, needed more than
-                `max_memory_bytes`, or crashed the worker. The message starts
-                with `path`.
+            UnreadableDocument: (a DocumentError) the document cannot be
+                read, or reading it took longer than `max_seconds`, needed
+                more than `max_memory_bytes`, or crashed the worker; or no
+                worker could be started. `reason` says which.
         """
         request = str(path.absolute())  # the worker may not share our working directory
         with self._lock:
             try:
-                outcome, payload = self._exchange(request, path)
-            except BaseException:
+                outcome, payload = self._exchange(request)
+            except BaseException as exc:
                 # Whatever broke the exchange (an overrun, a crash, Ctrl-C while
                 # waiting), the worker may still answer this request later, so it
                 # must not be asked the next one.
                 self._discard()
+                if isinstance(exc, DocumentError):
+                    raise UnreadableDocument(str(path), str(exc)) from None
                 raise
         if outcome == "ok" and isinstance(payload, ExtractedText):
             return payload
-        raise DocumentError(f"{path}: {payload}")
+        raise UnreadableDocument(str(path), str(payload))
 
-    def _exchange(self, request: str, path: Path) -> tuple[str, object]:
+    def _exchange(self, request: str) -> tuple[str, object]:
+        """Send one path to the worker and wait for its answer.
+
+        Raises:
+            DocumentError: why no answer came, without the path.
+        """
         worker = self._running_worker()
         try:
             worker.connection.send(request)
@@ -142,13 +150,13 @@ class DocumentExtractor:
             worker.connection.send(request)
         if not worker.connection.poll(self._limits.max_seconds):
             raise DocumentError(
-                f"{path}: reading it took longer than "
+                f"reading it took longer than "
                 f"{describe_seconds(self._limits.max_seconds)} and was stopped"
             )
         try:
             outcome, payload = worker.connection.recv()
         except (EOFError, OSError):
-            raise DocumentError(f"{path}: {self._why_stopped(worker)}") from None
+            raise DocumentError(self._why_stopped(worker)) from None
         return str(outcome), payload
 
     def close(self) -> None:
