@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from tests.support.bundles import DOCUMENT_TEXT, EXPECTED_COUNTS, RECORDS, write_bundle
 from tests.support.snapshot import snapshot
 from threadline.cli.main import app
-from threadline.ingest.bundle import import_bundle
+from threadline.ingest.importer import import_bundle
 from threadline.status import counts
 from threadline.store.models import Record, RecordLink, Subject, Version
 from threadline.workspace import Workspace
@@ -83,7 +83,9 @@ def test_subjects_of_a_changed_record_are_replaced(tmp_path: Path, workspace: Wo
         assert refs == ["INT-000123/S1"]
 
 
-def test_versions_keep_each_line_exactly_as_it_arrived(tmp_path: Path, workspace: Workspace) -> None:
+def test_versions_keep_each_line_exactly_as_it_arrived(
+    tmp_path: Path, workspace: Workspace
+) -> None:
     bundle = write_bundle(tmp_path / "bundle")
     lines = (bundle / "records.jsonl").read_text("utf-8").splitlines()
     import_bundle(workspace, bundle)
@@ -122,7 +124,9 @@ def test_original_is_stored_byte_for_byte_and_its_text_extracted(
     assert not any((workspace.path / "staging").iterdir())
 
 
-def test_dangling_cross_references_are_kept_and_reported(tmp_path: Path, workspace: Workspace) -> None:
+def test_dangling_cross_references_are_kept_and_reported(
+    tmp_path: Path, workspace: Workspace
+) -> None:
     summary = import_bundle(workspace, write_bundle(tmp_path / "bundle"))
     assert any("INT-999999" in w and "line 4" in w for w in summary.warnings)
     with workspace.reading() as session:
@@ -136,8 +140,16 @@ def test_grades_are_kept_with_their_system(tmp_path: Path, workspace: Workspace)
         old = session.get(Record, "INT-000123")
         new = session.get(Record, "INT-000200")
         assert old is not None and new is not None
-        assert (old.grading_system, old.grading_source, old.grading_intelligence) == ("5x5x5", "B", "2")
-        assert (new.grading_system, new.grading_source, new.grading_intelligence) == ("3x5x2", "2", "C")
+        assert (old.grading_system, old.grading_source, old.grading_intelligence) == (
+            "5x5x5",
+            "B",
+            "2",
+        )
+        assert (new.grading_system, new.grading_source, new.grading_intelligence) == (
+            "3x5x2",
+            "2",
+            "C",
+        )
 
 
 def test_records_list_and_show(tmp_path: Path, cli_env: dict[str, str]) -> None:

@@ -22,7 +22,7 @@ import pytest
 
 from tests.support.bundles import MANIFEST, OPERATIONS, write_bundle, write_jsonl
 from tests.support.snapshot import snapshot
-from threadline.ingest.bundle import import_bundle
+from threadline.ingest.importer import import_bundle
 from threadline.settings import Settings
 from threadline.workspace import Workspace
 
@@ -108,7 +108,9 @@ def test_sigkill_part_way_leaves_the_workspace_as_before(
     size = (bundle / "records.jsonl").stat().st_size
     try:
         if point == "reading records":
-            _wait_for(lambda: (_open_file_position(proc.pid, "records.jsonl") or 0) > size // 3, proc)
+            _wait_for(
+                lambda: (_open_file_position(proc.pid, "records.jsonl") or 0) > size // 3, proc
+            )
         else:
             seen = {"records": False}
 

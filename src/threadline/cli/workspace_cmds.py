@@ -14,6 +14,7 @@ from sqlalchemy import select
 from threadline.cli.context import console, err_console, open_workspace, settings_from
 from threadline.domain.grading import Grading, GradingSystem
 from threadline.errors import ThreadlineError
+from threadline.ingest import Importer, import_path
 from threadline.status import counts
 from threadline.store.models import Record
 from threadline.workspace import Workspace
@@ -38,12 +39,23 @@ def init(ctx: typer.Context) -> None:
 
 def import_(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="A case bundle directory (bundle.md).")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="A case bundle directory (bundle.md), a CSV/XLSX file (with --mapping), "
+            "or documents: a file or a folder of them (with --operation)."
+        ),
+    ],
+    mapping: Annotated[
+        Path | None, typer.Option(help="Column mapping (YAML) for a CSV or XLSX file.")
+    ] = None,
+    operation: Annotated[
+        str | None, typer.Option(help="The operation loose documents belong to.")
+    ] = None,
+    kind: Annotated[str, typer.Option(help="Record kind given to loose documents.")] = "other",
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Import a case bundle. Bad input changes nothing and names file, line and field."""
-    from threadline.ingest.bundle import import_bundle
-
+    """Import material. Bad input changes nothing and names file, line and field."""
     workspace = open_workspace(ctx)
     try:
         with Progress(
@@ -55,10 +67,11 @@ def import_(
         ) as bar:
             task = bar.add_task("reading", total=None)
 
-            def progress(phase: str, done: int) -> None:
-                bar.update(task, description=f"reading {phase}: {done:,}")
+            def progress(label: str, done: int) -> None:
+                bar.update(task, description=f"reading {label}: {done:,}")
 
-            summary = import_bundle(workspace, path, progress=progress)
+            importer = Importer(workspace, progress=progress)
+            summary = import_path(importer, path, mapping=mapping, operation=operation, kind=kind)
     finally:
         workspace.close()
     if as_json:
@@ -66,7 +79,7 @@ def import_(
         return
     for warning in summary.warnings:
         err_console.print(f"[yellow]warning:[/] {warning}", markup=True, highlight=False)
-    table = Table(title=f"import {summary.import_id}: {summary.bundle}")
+    table = Table(title=f"import {summary.import_id}: {summary.source}")
     table.add_column("kind")
     for column in ("added", "changed", "unchanged"):
         table.add_column(column, justify="right")

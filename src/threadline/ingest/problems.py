@@ -37,9 +37,19 @@ class Problems:
         if len(self.items) < self.cap:
             self.items.append(Problem(Location(file, line, fld), message))
 
-    def add_validation(self, file: str, line: int, error: ValidationError) -> None:
+    def add_validation(
+        self,
+        file: str,
+        line: int,
+        error: ValidationError,
+        fields: dict[str, str] | None = None,
+    ) -> None:
+        """One problem per error; ``fields`` renames bundle fields to the input's own names."""
         for detail in error.errors(include_url=False):
-            self.add(file, line, field_path(detail["loc"]) or None, _message(detail))
+            path = field_path(detail["loc"])
+            if fields and path in fields:
+                path = fields[path]
+            self.add(file, line, path or None, _message(detail))
 
     @property
     def full(self) -> bool:
