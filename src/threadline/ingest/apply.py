@@ -6,13 +6,14 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from threadline.errors import Location
 from threadline.ingest.kinds import ITEM_KINDS, OPERATION, ItemKind
 from threadline.ingest.problems import Problems
 from threadline.ingest.rows import DATE_COLUMNS, ItemRows
+from threadline.store.bulk import bulk_insert
 from threadline.store.models import Operation, Original, StagedItem, Subject, Version
 
 BATCH = 1000
@@ -172,7 +173,7 @@ def _apply_batch(
         )
         fresh = [row for sha, row in originals.items() if sha not in known]
         if fresh:
-            session.execute(insert(Original), fresh)
+            bulk_insert(session, Original, fresh)
             applied.originals += len(fresh)
     if changed_rows and kind.owner_column:
         changed_ids = [r["id"] for r in changed_rows]
@@ -182,7 +183,7 @@ def _apply_batch(
     if changed_rows:
         session.execute(update(table), changed_rows)
     if new_rows:
-        session.execute(insert(table), new_rows)
+        bulk_insert(session, table, new_rows)
     subject_refs = [r["ref"] for r in children.get("subjects", [])]
     if subject_refs:
         # A ref may move from one item to another between exports. The checks
@@ -191,6 +192,6 @@ def _apply_batch(
         session.execute(delete(Subject).where(Subject.ref.in_(subject_refs)))
     for name, child_rows in children.items():
         if child_rows:
-            session.execute(insert(kind.children[name]), child_rows)
+            bulk_insert(session, kind.children[name], child_rows)
     if versions:
-        session.execute(insert(Version), versions)
+        bulk_insert(session, Version, versions)

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from threadline.store.bulk import bulk_insert
 from threadline.store.models import StagedItem, StagedRef
 
 BATCH = 1000
@@ -78,10 +79,10 @@ class Stager:
 
     def flush(self) -> None:
         if self._items:
-            self.session.execute(insert(StagedItem), self._items)
+            bulk_insert(self.session, StagedItem, self._items)
             self._items = []
         if self._refs:
-            self.session.execute(insert(StagedRef), self._refs)
+            bulk_insert(self.session, StagedRef, self._refs)
             self._refs = []
 
     def clear(self) -> None:
