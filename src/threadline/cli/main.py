@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
+from threadline.cli import demo_cmd, synth_cmd, workspace_cmds
 from threadline.errors import ThreadlineError
 
 
@@ -60,21 +61,8 @@ def main(
     ctx.obj = {"workspace": workspace}
 
 
-def _register_commands() -> None:
-    # Imported here, not at module top, so that each command module can import
-    # `app`-independent code freely and the table below stays the one list.
-    from threadline.cli import workspace_cmds
-
-    workspace_cmds.register(app)
-    try:
-        from threadline.cli import synth_cmd
-    except ImportError:  # pragma: no cover - while the generator is being written
-        pass
-    else:
-        synth_cmd.register(app)
-
-
-_register_commands()
+for command_module in (workspace_cmds, synth_cmd, demo_cmd):
+    command_module.register(app)
 
 
 def run() -> None:
