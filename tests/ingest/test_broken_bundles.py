@@ -242,7 +242,7 @@ CASES = [
     Broken(
         "grade from the other system",
         _set("records", 0, ["grading", "source"], "1"),
-        "records.jsonl, line 1, field 'grading'",
+        "records.jsonl, line 1, field 'grading.source'",
         "source grade '1' is not valid in 5x5x5",
     ),
     Broken(

@@ -52,14 +52,19 @@ class DocumentsSource:
         )
 
     def items(self, problems: Problems) -> Iterator[SourceItem]:
+        seen: set[str] = set()
         for number, document in enumerate(self._documents(), start=1):
             relative = document.relative_to(self.files_root).as_posix()
             digest = hashlib.sha256()
             with document.open("rb") as handle:
                 while chunk := handle.read(CHUNK):
                     digest.update(chunk)
+            record_id = f"DOC-{digest.hexdigest()[:16]}"
+            if record_id in seen:
+                continue  # a copy of a document already read: one record
+            seen.add(record_id)
             value = {
-                "id": f"DOC-{digest.hexdigest()[:16]}",
+                "id": record_id,
                 "operation": self.operation,
                 "kind": self.kind,
                 "title": document.name,

@@ -18,8 +18,8 @@ from pydantic import (
     Field,
     StrictInt,
     StrictStr,
+    ValidationInfo,
     field_validator,
-    model_validator,
 )
 
 from threadline.domain.grading import VALID_CODES, GradingSystem
@@ -122,21 +122,22 @@ class GradingIn(Line):
     intelligence: StrictStr | None = None
     handling: StrictStr | None = None
 
-    @model_validator(mode="after")
-    def _codes_belong_to_system(self) -> GradingIn:
-        sources, intels, handlings = VALID_CODES[self.system]
-        for name, allowed in (
-            ("source", sources),
-            ("intelligence", intels),
-            ("handling", handlings),
-        ):
-            code = getattr(self, name)
-            if code is not None and code.strip().upper() not in allowed:
-                raise ValueError(
-                    f"{name} grade '{code}' is not valid in {self.system.value} "
-                    f"(expected one of {', '.join(sorted(allowed))})"
-                )
-        return self
+    @field_validator("source", "intelligence", "handling")
+    @classmethod
+    def _code_belongs_to_system(cls, code: str | None, info: ValidationInfo) -> str | None:
+        system = info.data.get("system")
+        if code is None or system is None:
+            return code
+        sources, intels, handlings = VALID_CODES[system]
+        allowed = {"source": sources, "intelligence": intels, "handling": handlings}[
+            str(info.field_name)
+        ]
+        if code.strip().upper() not in allowed:
+            raise ValueError(
+                f"{info.field_name} grade '{code}' is not valid in {system.value} "
+                f"(expected one of {', '.join(sorted(allowed))})"
+            )
+        return code
 
     def code(self, name: str) -> str | None:
         value: str | None = getattr(self, name)
