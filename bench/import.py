@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -56,9 +55,19 @@ def write_bundle(root: Path, records: int, seed: int = 7) -> None:
                 for j in range(1, 3)
             ]
             grading = (
-                {"system": "5x5x5", "source": rng.choice("ABCDE"), "intelligence": rng.choice("12345"), "handling": "1"}
+                {
+                    "system": "5x5x5",
+                    "source": rng.choice("ABCDE"),
+                    "intelligence": rng.choice("12345"),
+                    "handling": "1",
+                }
                 if year < 2016
-                else {"system": "3x5x2", "source": rng.choice("123"), "intelligence": rng.choice("ABCDE"), "handling": "P"}
+                else {
+                    "system": "3x5x2",
+                    "source": rng.choice("123"),
+                    "intelligence": rng.choice("ABCDE"),
+                    "handling": "P",
+                }
             )
             record = {
                 "id": f"R{i:07d}",
@@ -70,7 +79,9 @@ def write_bundle(root: Path, records: int, seed: int = 7) -> None:
                 "Driver known as 'Bash'. Information passed to CSE team for development. " * 2,
                 "grading": grading,
                 "subjects": subjects,
-                "locations": [{"address": f"{rng.randint(1, 99)} Wellgate, Riverton", "postcode": "RV6 1AA"}],
+                "locations": [
+                    {"address": f"{rng.randint(1, 99)} Wellgate, Riverton", "postcode": "RV6 1AA"}
+                ],
                 "links": [{"to": f"R{rng.randint(0, records - 1):07d}", "kind": "related"}],
             }
             out.write(json.dumps(record) + "\n")
@@ -118,14 +129,18 @@ def run_child(args: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--records", type=int, nargs="+", default=[50_000, 200_000])
     parser.add_argument("--keep", type=Path, help="keep bundles and workspaces here")
     args = parser.parse_args()
     base = args.keep or Path(tempfile.mkdtemp(prefix="threadline-bench-"))
     base.mkdir(parents=True, exist_ok=True)
     python = sys.executable
-    print(f"{'records':>9} {'import s':>9} {'rec/s':>8} {'peak MiB':>9} {'baseline s':>11} {'ratio':>6} {'bundle MiB':>11}")
+    print(
+        f"{'records':>9} {'import s':>9} {'rec/s':>8} {'peak MiB':>9} {'baseline s':>11} {'ratio':>6} {'bundle MiB':>11}"
+    )
     try:
         for n in sorted(args.records):
             bundle = base / f"bundle-{n}"
@@ -141,8 +156,12 @@ def main() -> None:
             wall, peak = run_child([*cli, "import", str(bundle)], env)
             baseline_db = base / f"baseline-{n}.db"
             baseline_db.unlink(missing_ok=True)
-            base_wall, _ = run_child([python, "-c", BASELINE, str(bundle / "records.jsonl"), str(baseline_db)], env)
-            print(f"{n:>9,} {wall:>9.1f} {n / wall:>8,.0f} {peak:>9.0f} {base_wall:>11.1f} {wall / base_wall:>6.1f} {size:>11.0f}")
+            base_wall, _ = run_child(
+                [python, "-c", BASELINE, str(bundle / "records.jsonl"), str(baseline_db)], env
+            )
+            print(
+                f"{n:>9,} {wall:>9.1f} {n / wall:>8,.0f} {peak:>9.0f} {base_wall:>11.1f} {wall / base_wall:>6.1f} {size:>11.0f}"
+            )
     finally:
         if args.keep is None:
             shutil.rmtree(base, ignore_errors=True)

@@ -49,7 +49,8 @@ HEADER = ["Log Ref", "Date", "Title", "Details", "Src", "Int", "Hdl", "Suspect",
           "Phones", "VRM", "Location", "Postcode"]  # fmt: skip
 ROWS = [
     ["IL-1", "12/06/2004", "Girls collected", "Silver Astra seen.", "B", "2", "1",
-     "Mohammed ALI", "02/03/1979", "07700 900123; 07700900124", "RV05 KTX", "4 Wellgate", "RV6 1AA"],
+     "Mohammed ALI", "02/03/1979", "07700 900123; 07700900124", "RV05 KTX", "4 Wellgate",
+     "RV6 1AA"],
     ["IL-2", "13/06/2004", "Taxi", "No suspect named.", "C", "3", "1",
      "", "", "", "", "", ""],
 ]  # fmt: skip
