@@ -649,6 +649,8 @@ class Neighbourhood:
             links=[(cause[0], "related")],
         )
         self._note(interview, op, day, [suspect])
+        if chance(rng, 0.6):
+            world.event(rng, kind="interview", day=day, op=op, subjects=me, records=[interview])
         if path == "nfa":
             world.event(
                 rng, kind="nfa", day=_later(when, 30, 200, rng), subjects=me, records=[interview]

@@ -137,7 +137,7 @@ def plan_operations(seed: int) -> list[Operation]:
         end = WORLD_START + dt.timedelta(days=span * (i + 1) // count + rng.randint(60, 400))
         if i:
             start -= dt.timedelta(days=rng.randint(60, 300))
-        end = min(end, dt.date(2014, 3, 31))
+        end = min(end, dt.date(2013, 12, 31))
         ops.append(
             Operation(
                 id=word,

@@ -113,7 +113,14 @@ class World:
             dt.date(era[0].year - ages[1], 1, 1),
             dt.date(era[0].year - ages[0], 12, 31),
         )
-        return self.people.person(rng, gender=gender, born=born, era=era, traits=traits)
+        return self._registered(
+            self.people.person(rng, gender=gender, born=born, era=era, traits=traits)
+        )
+
+    def _registered(self, person: Person) -> Person:
+        """Enter the person in the truth ledger, whether seen as a subject or only in text."""
+        self.writer.ledger.person(person.pid, person.display, person.dob.isoformat())
+        return person
 
     def child(
         self,
@@ -129,7 +136,9 @@ class World:
             dt.date(first_seen.year - 13, 12, 31),
         )
         traits = dataclasses.replace(traits, vehicle_rate=0.0)
-        return self.people.person(rng, gender=gender, born=born, era=era, traits=traits)
+        return self._registered(
+            self.people.person(rng, gender=gender, born=born, era=era, traits=traits)
+        )
 
     def officer(self, rng: random.Random) -> str:
         name = draw_name(rng, rng.choice(("male", "female")))

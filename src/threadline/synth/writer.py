@@ -156,9 +156,7 @@ class BundleWriter:
         lines = []
         for n, subject in enumerate(subjects, start=1):
             ref = f"{owner}/S{n}"
-            person = subject.person
-            self.ledger.person(person.pid, person.display, person.dob.isoformat())
-            self.ledger.subject(person.pid, ref)
+            self.ledger.subject(subject.person.pid, ref)
             for key in subject.phones + subject.vehicles:
                 self.ledger.identifier(key, subject.labels.get(key, key.partition(":")[2]))
                 self.ledger.carrier(key, ref)
