@@ -64,7 +64,7 @@ def upgrade(engine: Engine) -> None:
     cfg = alembic_config()
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -1,0 +1,1 @@
+"""Analysis: the stages that derive from the material (extract, resolve, graph, detect)."""

@@ -1,0 +1,11 @@
+"""The analysis stages, in the order they run.
+
+Each entry makes one stage (``threadline.analyse.stage.Stage``). A stage
+module adds itself here; nothing else needs to change to run it.
+"""
+
+from __future__ import annotations
+
+from threadline.analyse.stage import StageFactory
+
+STAGES: list[StageFactory] = []
