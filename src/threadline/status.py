@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from threadline.store.models import Base
+from threadline.store.schema import Base
 
 COUNTED = (
     ("operations", "operations"),

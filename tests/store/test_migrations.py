@@ -8,7 +8,7 @@ from alembic.script import ScriptDirectory
 
 from threadline.settings import Settings
 from threadline.store.database import alembic_config
-from threadline.store.models import Base
+from threadline.store.schema import Base
 from threadline.workspace import Workspace
 
 

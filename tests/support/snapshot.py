@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from threadline.store.models import Base
+from threadline.store.schema import Base
 from threadline.workspace import DB_NAME, Workspace
 
 
@@ -18,9 +17,11 @@ def snapshot(workspace: Workspace) -> dict[str, Any]:
     with workspace.engine.connect() as conn:
         for name, table in sorted(Base.metadata.tables.items()):
             rows = conn.execute(select(table)).all()
-            tables[name] = sorted((tuple(repr(v) for v in row) for row in rows))
+            tables[name] = sorted(tuple(repr(v) for v in row) for row in rows)
     files = {}
     for path in sorted(workspace.path.rglob("*")):
         if path.is_file() and not path.name.startswith(DB_NAME):
-            files[str(path.relative_to(workspace.path))] = hashlib.sha256(path.read_bytes()).hexdigest()
+            files[str(path.relative_to(workspace.path))] = hashlib.sha256(
+                path.read_bytes()
+            ).hexdigest()
     return {"tables": tables, "files": files}
