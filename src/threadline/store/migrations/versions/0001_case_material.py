@@ -65,6 +65,9 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_staged_items_lookup", ["import_id", "item_type", "item_id"], unique=False
         )
+        batch_op.create_index(
+            "ix_staged_items_batch", ["import_id", "item_type", "id"], unique=False
+        )
 
     op.create_table(
         "staged_refs",
@@ -490,6 +493,7 @@ def downgrade() -> None:
     op.drop_table("staged_refs")
     with op.batch_alter_table("staged_items", schema=None) as batch_op:
         batch_op.drop_index("ix_staged_items_lookup")
+        batch_op.drop_index("ix_staged_items_batch")
 
     op.drop_table("staged_items")
     op.drop_table("originals")
