@@ -30,7 +30,9 @@ def database_url(backend: str, postgres: str | None) -> Iterator[str | None]:
         yield None
         return
     if postgres is None:
-        pytest.skip("no PostgreSQL: install Debian's postgresql or set THREADLINE_TEST_POSTGRES_URL")
+        pytest.skip(
+            "no PostgreSQL: install Debian's postgresql or set THREADLINE_TEST_POSTGRES_URL"
+        )
     name = create_database(postgres)
     try:
         yield sqlalchemy_url(postgres, name)

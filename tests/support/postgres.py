@@ -59,9 +59,25 @@ def postgres_server() -> Iterator[str | None]:
     if user:
         shutil.chown(base, user)
         shutil.chown(sock, user)
-    _run_as(user, [str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "threadline", "--no-sync"])
+    _run_as(
+        user,
+        [str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "threadline", "--no-sync"],
+    )
     opts = f"-k {sock} -c listen_addresses='' -c fsync=off -c full_page_writes=off"
-    _run_as(user, [str(bindir / "pg_ctl"), "-D", str(data), "-o", opts, "-w", "-l", str(base / "log"), "start"])
+    _run_as(
+        user,
+        [
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            opts,
+            "-w",
+            "-l",
+            str(base / "log"),
+            "start",
+        ],
+    )
     try:
         yield f"postgresql://threadline@/postgres?host={sock}"
     finally:
@@ -84,7 +100,9 @@ def sqlalchemy_url(libpq_url: str, database: str) -> str:
     auth = user + (f":{password}" if password else "")
     if host and str(host).startswith("/"):
         netloc = f"{auth}@" if auth else ""
-        return f"postgresql+psycopg://{netloc}/{database}?host={host}" + (f"&port={port}" if port else "")
+        return f"postgresql+psycopg://{netloc}/{database}?host={host}" + (
+            f"&port={port}" if port else ""
+        )
     hostport = f"{host}:{port}" if port else str(host)
     return f"postgresql+psycopg://{auth}@{hostport}/{database}"
 
