@@ -1,0 +1,101 @@
+"""Where Splink runs: DuckDB in process (the default) or Spark (``THREADLINE_RESOLVE_BACKEND``).
+
+A backend registers arrow tables with Splink's database API. Everything else
+(the model, training, prediction) is the same on both; see docs/resolution.md
+for running on a Spark cluster.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from splink.internals.database_api import DatabaseAPI
+from splink.internals.splink_dataframe import SplinkDataFrame
+
+from threadline.errors import ThreadlineError
+
+BACKENDS = ("duckdb", "spark")
+
+
+class Backend(Protocol):
+    name: str
+
+    def register(self, table: pa.Table) -> SplinkDataFrame: ...
+
+    def close(self) -> None: ...
+
+
+class DuckDBBackend:
+    """Splink on DuckDB, in memory, using every core DuckDB is given (``threads``)."""
+
+    name = "duckdb"
+
+    def __init__(self, threads: int | None = None) -> None:
+        import duckdb
+        from splink import DuckDBAPI
+
+        self.connection = duckdb.connect(":memory:")
+        if threads:
+            self.connection.execute(f"SET threads = {int(threads)}")
+        self.api: DatabaseAPI[Any] = DuckDBAPI(self.connection)
+        self._names = itertools.count()
+
+    def register(self, table: pa.Table) -> SplinkDataFrame:
+        return self.api.register(table, table_name=f"people_{next(self._names)}")
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class SparkBackend:
+    """Splink on Spark. Local mode unless ``THREADLINE_SPARK_MASTER`` names a cluster."""
+
+    name = "spark"
+
+    def __init__(self, master: str | None = None) -> None:
+        from pyspark.sql import SparkSession
+        from splink import SparkAPI
+
+        master = master or os.environ.get("THREADLINE_SPARK_MASTER") or "local[2]"
+        self._scratch = tempfile.TemporaryDirectory(prefix="threadline-spark-")
+        self.spark = (
+            SparkSession.builder.master(master)
+            .appName("threadline-resolve")
+            .config("spark.sql.shuffle.partitions", os.environ.get("THREADLINE_SPARK_PARTITIONS", "8"))
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.memory", os.environ.get("THREADLINE_SPARK_DRIVER_MEMORY", "2g"))
+            .config("spark.local.dir", self._scratch.name)
+            .getOrCreate()
+        )
+        self.spark.sparkContext.setLogLevel("ERROR")
+        self.spark.sparkContext.setCheckpointDir(str(Path(self._scratch.name) / "checkpoints"))
+        self.api: DatabaseAPI[Any] = SparkAPI(spark_session=self.spark)
+        self._names = itertools.count()
+
+    def register(self, table: pa.Table) -> SplinkDataFrame:
+        # Parquet is the portable way in: no pandas, and a cluster reads it in parallel.
+        path = Path(self._scratch.name) / f"people_{next(self._names)}.parquet"
+        pq.write_table(table, path)
+        frame = self.spark.read.parquet(str(path))
+        return self.api.register(frame, table_name=path.stem)
+
+    def close(self) -> None:
+        self._scratch.cleanup()
+
+
+def make_backend(name: str | None = None) -> Backend:
+    """The backend named (or ``THREADLINE_RESOLVE_BACKEND``, default ``duckdb``)."""
+    name = (name or os.environ.get("THREADLINE_RESOLVE_BACKEND") or "duckdb").strip().lower()
+    if name == "duckdb":
+        return DuckDBBackend()
+    if name == "spark":
+        return SparkBackend()
+    raise ThreadlineError(
+        f"unknown resolution backend '{name}' (THREADLINE_RESOLVE_BACKEND: {', '.join(BACKENDS)})"
+    )

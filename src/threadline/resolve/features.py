@@ -1,0 +1,164 @@
+"""What resolution compares about a subject: its features, computed once per subject.
+
+A subject's name, dates, gender, address, phones, vehicles and nominal become
+the plain columns the Splink model compares (``people.py``). Every key goes
+through ``threadline.domain.normalise``. Features are a pure function of the
+subject (and its owner's date), so a fingerprint of them tells a re-run what
+changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from threadline.domain.normalise import (
+    normalise_phone,
+    normalise_postcode,
+    normalise_text_key,
+    normalise_vrm,
+    parse_name,
+    postcode_outward,
+    postcode_sector,
+)
+from threadline.resolve.variants import canonical_forename, canonical_surname, fold, soundex
+
+GENDERS = {"male": "m", "m": "m", "man": "m", "female": "f", "f": "f", "woman": "f"}
+
+
+@dataclass
+class SubjectRow:
+    """A subject as read from the store, with what its owner adds (operation, date)."""
+
+    ref: str
+    name: str | None
+    aliases: Sequence[Any] = ()
+    dob: dt.date | None = None
+    age: int | None = None
+    gender: str | None = None
+    address: str | None = None
+    postcode: str | None = None
+    phones: Sequence[Any] = ()
+    vehicles: Sequence[Any] = ()
+    nominal: str | None = None
+    operation: str | None = None
+    record_id: str | None = None
+    owner_date: dt.date | None = None
+    role: str | None = None
+
+
+@dataclass
+class PersonFeatures:
+    """The columns of the model's input table, one row per subject."""
+
+    unique_id: int
+    ref: str
+    fn: str | None = None
+    """First forename, folded (``name_key``)."""
+    fn_canon: str | None = None
+    """Its variant group (transliterations, nicknames)."""
+    fn_sdx: str | None = None
+    fn_initial: str | None = None
+    fn_is_initial: bool = False
+    sn: str | None = None
+    sn_canon: str | None = None
+    sn_sdx: str | None = None
+    fn_as_sn: str | None = None
+    sn_as_fn: str | None = None
+    """The surname read as a forename and the forename as a surname: written in one
+    case (``WARD MARK``) a name's order is a guess, so swaps compare these."""
+    aliases: list[str] = field(default_factory=list)
+    """Variant groups of the aliases."""
+    dob: str | None = None
+    dob_swapped: str | None = None
+    """The date of birth with day and month swapped, where that is a date."""
+    birth_year: int | None = None
+    """From the date of birth, else the owner's date minus the age."""
+    birth_year_from_age: bool = False
+    gender: str | None = None
+    postcode: str | None = None
+    postcode_sector: str | None = None
+    postcode_outward: str | None = None
+    address: str | None = None
+    phones: list[str] = field(default_factory=list)
+    vehicles: list[str] = field(default_factory=list)
+    nominal: str | None = None
+    nominal_system: str | None = None
+    operation: str | None = None
+
+    def fingerprint(self) -> str:
+        data = asdict(self)
+        data.pop("unique_id")
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:32]
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _name_parts(name: str | None) -> tuple[str | None, str | None, bool]:
+    if not name:
+        return None, None, False
+    parts = parse_name(name)
+    forename = next((fold(f) for f in parts.forenames if fold(f)), None)
+    surname = fold(parts.surname.replace(" ", "")) if parts.surname else None
+    is_initial = forename is not None and len(forename) == 1
+    return forename, surname or None, is_initial
+
+
+def _swap_day_month(dob: dt.date) -> str | None:
+    if dob.day > 12 or dob.day == dob.month:
+        return None
+    return dt.date(dob.year, dob.day, dob.month).isoformat()
+
+
+def _unique(values: Iterable[str | None]) -> list[str]:
+    return sorted({v for v in values if v})
+
+
+def person_features(unique_id: int, subject: SubjectRow) -> PersonFeatures:
+    """The features of one subject. Pure; never raises on odd input."""
+    forename, surname, is_initial = _name_parts(subject.name)
+    features = PersonFeatures(unique_id=unique_id, ref=subject.ref, operation=subject.operation)
+    if forename:
+        features.fn = forename
+        features.fn_canon = forename if is_initial else canonical_forename(forename)
+        features.fn_sdx = soundex(forename)
+        features.fn_initial = forename[0]
+        features.fn_is_initial = is_initial
+    if surname:
+        features.sn = surname
+        features.sn_canon = canonical_surname(surname)
+        features.sn_sdx = soundex(surname)
+        features.sn_as_fn = canonical_forename(surname)
+    if forename and not is_initial:
+        features.fn_as_sn = canonical_surname(forename)
+    features.aliases = _unique(
+        canonical_forename(fold(str(a))) for a in subject.aliases if isinstance(a, str)
+    )
+    if subject.dob is not None:
+        features.dob = subject.dob.isoformat()
+        features.dob_swapped = _swap_day_month(subject.dob)
+        features.birth_year = subject.dob.year
+    elif subject.age is not None and subject.owner_date is not None and 0 <= subject.age < 120:
+        features.birth_year = subject.owner_date.year - subject.age
+        features.birth_year_from_age = True
+    features.gender = GENDERS.get((subject.gender or "").strip().casefold())
+    postcode = normalise_postcode(subject.postcode) if subject.postcode else None
+    if postcode:
+        features.postcode = postcode
+        features.postcode_sector = postcode_sector(postcode)
+        features.postcode_outward = postcode_outward(postcode)
+    if subject.address:
+        # The street line: the town is the postcode's business, and is often left off.
+        features.address = normalise_text_key(subject.address.split(",")[0]) or None
+    features.phones = _unique(normalise_phone(p) for p in subject.phones if isinstance(p, str))
+    features.vehicles = _unique(normalise_vrm(v) for v in subject.vehicles if isinstance(v, str))
+    if subject.nominal and subject.nominal.strip():
+        features.nominal = subject.nominal.strip().upper()
+        features.nominal_system = _DIGITS.sub("#", features.nominal)
+    return features

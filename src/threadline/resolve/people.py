@@ -1,0 +1,402 @@
+"""People: the Splink model that scores pairs of subjects, its training, and its predictions.
+
+The model compares the features of ``features.py``. Its comparisons, blocking
+rules and training are described (with the reasons) in docs/resolution.md.
+Parameters are estimated without labels: u by random sampling, m by
+expectation maximisation, and the prior from deterministic rules. The trained
+model is saved with the workspace and reused by later runs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from splink import Linker, SettingsCreator, block_on
+from splink import comparison_level_library as cll
+from splink import comparison_library as cl
+from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.splink_dataframe import SplinkDataFrame
+
+from threadline.resolve.backends import Backend
+from threadline.resolve.features import PersonFeatures
+
+MATCH_THRESHOLD = 0.9
+"""Match probability at or above which two subjects join (docs/resolution.md)."""
+
+CANDIDATE_WEIGHT = 0.0
+"""Pairs below this match weight are not kept at all (not even as evidence)."""
+
+SCHEMA = pa.schema(
+    [
+        ("unique_id", pa.int64()),
+        ("ref", pa.string()),
+        ("fn", pa.string()),
+        ("fn_canon", pa.string()),
+        ("fn_sdx", pa.string()),
+        ("fn_initial", pa.string()),
+        ("fn_is_initial", pa.bool_()),
+        ("sn", pa.string()),
+        ("sn_canon", pa.string()),
+        ("sn_sdx", pa.string()),
+        ("fn_as_sn", pa.string()),
+        ("sn_as_fn", pa.string()),
+        ("aliases", pa.list_(pa.string())),
+        ("dob", pa.string()),
+        ("dob_swapped", pa.string()),
+        ("birth_year", pa.int64()),
+        ("birth_year_from_age", pa.bool_()),
+        ("gender", pa.string()),
+        ("postcode", pa.string()),
+        ("postcode_sector", pa.string()),
+        ("postcode_outward", pa.string()),
+        ("address", pa.string()),
+        ("phones", pa.list_(pa.string())),
+        ("vehicles", pa.list_(pa.string())),
+        ("phone1", pa.string()),
+        ("vehicle1", pa.string()),
+        ("nominal", pa.string()),
+        ("nominal_system", pa.string()),
+        ("operation", pa.string()),
+    ]
+)
+
+
+def to_arrow(rows: Sequence[PersonFeatures]) -> pa.Table:
+    """The model's input table. Empty lists become nulls, so that they count as missing."""
+    columns: dict[str, list[Any]] = {name: [] for name in SCHEMA.names}
+    for row in rows:
+        data = asdict(row)
+        data["phone1"] = row.phones[0] if row.phones else None
+        data["vehicle1"] = row.vehicles[0] if row.vehicles else None
+        for name in ("aliases", "phones", "vehicles"):
+            data[name] = data[name] or None
+        for name in SCHEMA.names:
+            columns[name].append(data[name])
+    return pa.table(columns, schema=SCHEMA)
+
+
+def _null_either(*columns: str) -> cll.CustomLevel:
+    either = " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in columns)
+    return cll.CustomLevel(either, label_for_charts="missing").configure(is_null_level=True)
+
+
+def _level(sql: str, label: str) -> cll.CustomLevel:
+    return cll.CustomLevel(sql, label_for_charts=label)
+
+
+def name_comparison() -> ComparisonCreator:
+    """Forename and surname together, so that order swaps and variants are one decision."""
+    jw = cll.And(
+        cll.JaroWinklerLevel("fn", 0.88), cll.JaroWinklerLevel("sn", 0.88)
+    ).configure(label_for_charts="both names within Jaro-Winkler 0.88")
+    return cl.CustomComparison(
+        output_column_name="name",
+        comparison_description="forename and surname",
+        comparison_levels=[
+            cll.CustomLevel(
+                "(fn_l IS NULL AND sn_l IS NULL) OR (fn_r IS NULL AND sn_r IS NULL)",
+                label_for_charts="missing",
+            ).configure(is_null_level=True),
+            _level("fn_l = fn_r AND sn_l = sn_r", "exact"),
+            _level(
+                "fn_canon_l = fn_canon_r AND sn_canon_l = sn_canon_r",
+                "variants of the same names (transliteration, nickname)",
+            ),
+            _level(
+                "(fn_as_sn_l = sn_canon_r AND sn_as_fn_l = fn_canon_r)"
+                " OR (sn_canon_l = fn_as_sn_r AND fn_canon_l = sn_as_fn_r)",
+                "forename and surname swapped",
+            ),
+            jw,
+            _level(
+                "fn_sdx_l = fn_sdx_r AND sn_sdx_l = sn_sdx_r", "both names sound alike (Soundex)"
+            ),
+            _level(
+                "sn_canon_l = sn_canon_r AND fn_initial_l = fn_initial_r"
+                " AND (fn_is_initial_l OR fn_is_initial_r)",
+                "same surname, forename given as an initial",
+            ),
+            _level(
+                "sn_canon_l = sn_canon_r AND (fn_l IS NULL OR fn_r IS NULL)",
+                "same surname, forename missing",
+            ),
+            _level(
+                "fn_canon_l = fn_canon_r AND (sn_l IS NULL OR sn_r IS NULL)",
+                "same forename, surname missing",
+            ),
+            _level("sn_canon_l = sn_canon_r", "same surname, different forename"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def dob_comparison() -> ComparisonCreator:
+    """Date of birth: exact, day and month swapped, one character off, year, consistent age."""
+    return cl.CustomComparison(
+        output_column_name="dob",
+        comparison_description="date of birth, or the birth year an age implies",
+        comparison_levels=[
+            _null_either("birth_year"),
+            _level("dob_l = dob_r", "exact"),
+            _level("dob_l = dob_swapped_r", "day and month swapped"),
+            cll.LevenshteinLevel("dob", 1).configure(label_for_charts="one character off"),
+            _level(
+                "birth_year_l = birth_year_r AND NOT birth_year_from_age_l"
+                " AND NOT birth_year_from_age_r",
+                "same year of birth, different day",
+            ),
+            _level(
+                "(birth_year_from_age_l OR birth_year_from_age_r)"
+                " AND abs(birth_year_l - birth_year_r) <= 1",
+                "consistent with a stated age",
+            ),
+            _level(
+                "(birth_year_from_age_l OR birth_year_from_age_r)"
+                " AND abs(birth_year_l - birth_year_r) <= 3",
+                "roughly consistent with a stated age",
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _simple(
+    column: str, description: str, levels: list[cll.ComparisonLevelCreator]
+) -> ComparisonCreator:
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_description=description,
+        comparison_levels=[_null_either(column), *levels, cll.ElseLevel()],
+    )
+
+
+def comparisons() -> list[ComparisonCreator]:
+    return [
+        name_comparison(),
+        dob_comparison(),
+        _simple("gender", "gender", [_level("gender_l = gender_r", "same")]),
+        cl.CustomComparison(
+            output_column_name="home",
+            comparison_description="home address (street line) and postcode, as one piece "
+            "of evidence: they are not independent",
+            comparison_levels=[
+                cll.CustomLevel(
+                    "(address_l IS NULL AND postcode_l IS NULL)"
+                    " OR (address_r IS NULL AND postcode_r IS NULL)",
+                    label_for_charts="missing",
+                ).configure(is_null_level=True),
+                _level(
+                    "address_l = address_r AND postcode_l = postcode_r",
+                    "same street line and postcode",
+                ),
+                _level("address_l = address_r", "same street line"),
+                _level("postcode_l = postcode_r", "same postcode"),
+                cll.JaroWinklerLevel("address", 0.9).configure(
+                    label_for_charts="street line within Jaro-Winkler 0.9"
+                ),
+                _level("postcode_sector_l = postcode_sector_r", "same postcode sector"),
+                cll.ElseLevel(),
+            ],
+        ),
+        _simple(
+            "phones", "phones (E.164)", [cll.ArrayIntersectLevel("phones", 1)]
+        ),
+        _simple(
+            "vehicles", "vehicles (registration marks)", [cll.ArrayIntersectLevel("vehicles", 1)]
+        ),
+        _simple("aliases", "aliases (variant groups)", [cll.ArrayIntersectLevel("aliases", 1)]),
+        _simple(
+            "nominal",
+            "nominal: an id stable within one source system only",
+            [
+                _level("nominal_l = nominal_r", "same nominal"),
+                _level(
+                    "nominal_system_l = nominal_system_r",
+                    "same source system, different nominal",
+                ),
+            ],
+        ),
+    ]
+
+
+BLOCKING_RULES: list[Any] = [
+    block_on("sn_canon", "fn_canon"),
+    "l.fn_as_sn = r.sn_canon AND l.sn_as_fn = r.fn_canon",
+    "l.sn_canon = r.fn_as_sn AND l.fn_canon = r.sn_as_fn",
+    "l.sn_canon = r.sn_canon AND (l.fn IS NULL OR r.fn IS NULL)",
+    block_on("dob", "sn_sdx"),
+    block_on("dob", "fn_sdx"),
+    block_on("birth_year", "sn_sdx"),
+    block_on("birth_year", "fn_canon"),
+    block_on("nominal"),
+    block_on("phone1"),
+    block_on("vehicle1"),
+    block_on("postcode", "sn_sdx"),
+]
+"""Chosen for recall: a true pair needs only one rule to hold (docs/resolution.md)."""
+
+DETERMINISTIC_RULES = [
+    "l.fn = r.fn AND l.sn = r.sn AND l.dob = r.dob",
+    "l.nominal = r.nominal AND l.sn_canon = r.sn_canon",
+]
+
+
+def settings_creator() -> SettingsCreator:
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=comparisons(),
+        blocking_rules_to_generate_predictions=BLOCKING_RULES,
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=True,
+        additional_columns_to_retain=[],
+    )
+
+
+@dataclass
+class TrainingOptions:
+    """How much work training does. The defaults suit a workspace of up to a million subjects."""
+
+    sample_size: int = 200_000
+    """Train on at most this many subjects (a random sample); predict on all."""
+    u_max_pairs: float = 3e6
+    em_max_pairs: float = 2e6
+    seed: int = 42
+
+
+def _sample(table: pa.Table, size: int, seed: int) -> pa.Table:
+    if table.num_rows <= size:
+        return table
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    chosen = np.sort(rng.choice(table.num_rows, size=size, replace=False))
+    return table.take(pa.array(chosen))
+
+
+def train(backend: Backend, table: pa.Table, options: TrainingOptions) -> dict[str, Any]:
+    """Estimate the model's parameters from the data alone, and return the trained model."""
+    sample = _sample(table, options.sample_size, options.seed)
+    frame = backend.register(sample)
+    linker = Linker(frame, settings_creator(), log_level=logging.WARNING)
+    linker.training.estimate_probability_two_random_records_match(
+        DETERMINISTIC_RULES, recall=0.6
+    )
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=options.u_max_pairs, seed=options.seed
+    )
+    for rule in (block_on("dob"), block_on("sn_canon", "fn_canon")):
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True, max_pairs=options.em_max_pairs
+        )
+    model = floor_probabilities(linker.misc.save_model_to_json())
+    # The prior estimated on a sample is too high for the whole: pairs grow with n².
+    scale = sample.num_rows / max(table.num_rows, 1)
+    model["probability_two_random_records_match"] = float(
+        model["probability_two_random_records_match"]
+    ) * (scale if table.num_rows > sample.num_rows else 1.0)
+    return model
+
+
+PROBABILITY_FLOOR = 1e-4
+"""No level's m probability goes below this (u: U_FLOOR), so no comparison is absolute.
+
+Unsupervised training can put m = 0 on a level it never saw among matches
+(a different gender, a different nominal in the same system); a weight of
+minus seventy bits would then overrule every other piece of evidence. Real
+records carry mistakes, so the floor caps any one disagreement
+near -13 bits.
+"""
+
+U_FLOOR = 1e-6
+
+
+
+
+def floor_probabilities(model: dict[str, Any]) -> dict[str, Any]:
+    """Raise every level's m and u to their floors and renormalise each comparison."""
+    for comparison in model["comparisons"]:
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        for key, floor in (("m_probability", PROBABILITY_FLOOR), ("u_probability", U_FLOOR)):
+            values = [max(float(lv.get(key) or 0.0), floor) for lv in levels]
+            total = sum(values)
+            for level, value in zip(levels, values, strict=True):
+                level[key] = value / total
+    return model
+
+
+def save_model(model: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(model, indent=1))
+    tmp.replace(path)
+
+
+def load_model(path: Path) -> dict[str, Any] | None:
+    if not path.is_file():
+        return None
+    data: dict[str, Any] = json.loads(path.read_text())
+    return data
+
+
+EDGE_COLUMNS = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
+
+
+def _edges(frame: SplinkDataFrame) -> pa.Table:
+    table: pa.Table = frame.as_pyarrow_table()
+    keep = [c for c in table.column_names if c in EDGE_COLUMNS or c.startswith(("gamma_", "bf_"))]
+    return table.select(keep)
+
+
+def predict_all(backend: Backend, table: pa.Table, model: dict[str, Any]) -> pa.Table:
+    """Score every blocked pair among ``table``'s subjects; keep pairs above CANDIDATE_WEIGHT."""
+    frame = backend.register(table)
+    linker = Linker(frame, model, log_level=logging.WARNING)
+    return _edges(
+        linker.inference.predict(threshold_match_weight=CANDIDATE_WEIGHT, warning_mode="never")
+    )
+
+
+def predict_new(
+    backend: Backend, existing: pa.Table, new: pa.Table, model: dict[str, Any]
+) -> pa.Table:
+    """Score the new subjects against each other and against the existing ones."""
+    new_frame = backend.register(new)
+    linker = Linker(new_frame, model, log_level=logging.WARNING)
+    parts = [
+        _edges(
+            linker.inference.predict_within(
+                new_frame, threshold_match_weight=CANDIDATE_WEIGHT, warning_mode="never"
+            )
+        )
+    ]
+    if existing.num_rows:
+        old_frame = backend.register(existing)
+        parts.append(
+            _edges(
+                linker.inference.predict_between(
+                    old_frame,
+                    new_frame,
+                    threshold_match_weight=CANDIDATE_WEIGHT,
+                    warning_mode="never",
+                )
+            )
+        )
+    return pa.concat_tables(parts, promote_options="default")
+
+
+def comparison_labels(model: dict[str, Any]) -> dict[str, list[str]]:
+    """Comparison name → level labels by gamma value (so evidence can be told in words)."""
+    labels: dict[str, list[str]] = {}
+    for comparison in model["comparisons"]:
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        # gamma counts down from the first non-null level (highest) to 0 (else).
+        ordered = [str(lv.get("label_for_charts", "")) for lv in reversed(levels)]
+        labels[str(comparison["output_column_name"])] = ordered
+    return labels
