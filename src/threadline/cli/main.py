@@ -14,7 +14,15 @@ from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from threadline.cli import analyse_cmd, demo_cmd, synth_cmd, workspace_cmds
+from threadline.cli import (
+    analyse_cmd,
+    audit_cmd,
+    demo_cmd,
+    serve_cmd,
+    synth_cmd,
+    users_cmd,
+    workspace_cmds,
+)
 from threadline.errors import ThreadlineError
 
 
@@ -61,7 +69,15 @@ def main(
     ctx.obj = {"workspace": workspace}
 
 
-for command_module in (workspace_cmds, analyse_cmd, synth_cmd, demo_cmd):
+for command_module in (
+    workspace_cmds,
+    analyse_cmd,
+    synth_cmd,
+    demo_cmd,
+    users_cmd,
+    audit_cmd,
+    serve_cmd,
+):
     command_module.register(app)
 
 

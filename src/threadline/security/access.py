@@ -1,0 +1,511 @@
+"""The one query layer: everything a person reads of the case material comes through here.
+
+Pages, the JSON API, search and exports all call :class:`Access`, so every
+channel shows a person the same set. It applies :mod:`threadline.security.policy`:
+
+- operations: those the person is a member of, and those coordinated by an
+  umbrella they are a member of;
+- records: of those operations, and of a sharing class the policy allows for
+  the person's role and relation to the record's operation;
+- victims: for roles that may not see their identity, each victim subject
+  becomes ``[victim N]`` (N its order among the record's victims) and its
+  name, aliases, address, phones and vehicles are removed from the subject and
+  blanked out of the record's title and text wherever they occur as written.
+
+A record that does not exist and a record the person may not see look the
+same (``None``), so that nothing is learnt from a refusal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from threadline.domain.grading import VALID_CODES, Grading, GradingSystem, comparable
+from threadline.domain.normalise.names import name_key
+from threadline.security.policy import Relation, Role, allowed_sharing, sees_victims
+from threadline.store.models import Operation, Record, Subject
+
+REDACTED = "[redacted]"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: their account, role and operation memberships."""
+
+    username: str
+    role: Role
+    memberships: frozenset[str]
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class OperationView:
+    id: str
+    name: str | None
+    kind: str | None
+    parent: str | None
+    status: str | None
+    lead: str | None
+    sio: str | None
+    opened: dt.date | None
+    closed: dt.date | None
+    description: str | None
+    relation: Relation
+
+
+@dataclass(frozen=True)
+class SubjectView:
+    ref: str
+    role: str | None
+    name: str | None
+    aliases: list[str]
+    dob: dt.date | None
+    age: int | None
+    gender: str | None
+    address: str | None
+    postcode: str | None
+    phones: list[str]
+    vehicles: list[str]
+    nominal: str | None
+    anonymised: bool = False
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    id: str
+    operation: str
+    kind: str | None
+    date: dt.date | None
+    title: str
+    grading: str | None
+    sharing: str
+
+
+@dataclass(frozen=True)
+class RecordView(RecordSummary):
+    received: dt.date | None = None
+    text: str = ""
+    author: str | None = None
+    file_path: str | None = None
+    original_sha256: str | None = None
+    subjects: list[SubjectView] = field(default_factory=list)
+    locations: list[tuple[str | None, str | None]] = field(default_factory=list)
+    links: list[tuple[str, str | None]] = field(default_factory=list)
+    anonymised: bool = False
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    record: RecordSummary
+    where: str
+    snippet: str
+
+
+def sharing_of(system: str | None, handling: str | None) -> str:
+    """A record's sharing class from its grading columns; ``ungraded`` without a handling code."""
+    if not system or not handling:
+        return "ungraded"
+    try:
+        grade = comparable(Grading(GradingSystem(system), handling=handling))
+    except ValueError:
+        return "ungraded"
+    return grade.sharing.value if grade.sharing else "ungraded"
+
+
+def _sharing_clause(classes: frozenset[str]) -> ColumnElement[bool]:
+    """SQL true for records whose sharing class is in ``classes``, from the grading mapping."""
+    pairs = [
+        (system.value, code)
+        for system, (_, _, handling) in VALID_CODES.items()
+        for code in sorted(handling)
+        if sharing_of(system.value, code) in classes
+    ]
+    graded = [
+        and_(Record.grading_system == system, Record.grading_handling == code)
+        for system, code in pairs
+    ]
+    if "ungraded" in classes:
+        known = [
+            and_(Record.grading_system == system.value, Record.grading_handling == code)
+            for system, (_, _, handling) in VALID_CODES.items()
+            for code in handling
+        ]
+        graded.append(
+            or_(
+                Record.grading_system.is_(None),
+                Record.grading_handling.is_(None),
+                ~or_(*known),
+            )
+        )
+    return or_(*graded) if graded else false()
+
+
+def _grading_label(rec: Record) -> str | None:
+    if rec.grading_system is None:
+        return None
+    try:
+        system = GradingSystem(rec.grading_system)
+    except ValueError:
+        return None
+    return str(Grading(system, rec.grading_source, rec.grading_intelligence, rec.grading_handling))
+
+
+class Redactor:
+    """Blanks the victims of one record out of its text, for roles that may not see them."""
+
+    def __init__(self, subjects: Sequence[Subject]) -> None:
+        self.labels: dict[str, str] = {}
+        patterns: list[tuple[str, str]] = []
+        for subject in subjects:
+            if subject.role != "victim":
+                continue
+            label = f"[victim {len(self.labels) + 1}]"
+            self.labels[subject.ref] = label
+            names = [subject.name or "", *(str(a) for a in subject.aliases or [])]
+            for name in names:
+                patterns.append((name, label))
+                patterns.extend((word, label) for word in _name_words(name))
+            for value in (subject.address, subject.postcode, *subject.phones, *subject.vehicles):
+                if value:
+                    patterns.append((str(value), REDACTED))
+        patterns = [(p.strip(), label) for p, label in patterns if len(p.strip()) >= 2]
+        # Longest first so that a full name is replaced before its words.
+        patterns.sort(key=lambda item: -len(item[0]))
+        self._labels = {p.casefold(): label for p, label in patterns}
+        self._pattern = (
+            re.compile(
+                "|".join(rf"(?<!\w){re.escape(p)}(?!\w)" for p, _ in patterns), re.IGNORECASE
+            )
+            if patterns
+            else None
+        )
+
+    def text(self, value: str | None) -> str:
+        if not value or self._pattern is None:
+            return value or ""
+        return self._pattern.sub(lambda m: self._labels.get(m.group(0).casefold(), REDACTED), value)
+
+    def subject(self, subject: Subject) -> SubjectView:
+        label = self.labels.get(subject.ref)
+        if label is None:
+            return _subject_view(subject)
+        return SubjectView(
+            ref=subject.ref,
+            role=subject.role,
+            name=label,
+            aliases=[],
+            dob=None,
+            age=subject.age,
+            gender=subject.gender,
+            address=None,
+            postcode=None,
+            phones=[],
+            vehicles=[],
+            nominal=None,
+            anonymised=True,
+        )
+
+
+def _name_words(name: str) -> list[str]:
+    """The words of a name long enough to identify (three letters or more)."""
+    return [w for w in re.findall(r"[^\W\d_][\w'\u2019-]*", name) if len(name_key(w)) >= 3]
+
+
+def _subject_view(subject: Subject) -> SubjectView:
+    return SubjectView(
+        ref=subject.ref,
+        role=subject.role,
+        name=subject.name,
+        aliases=[str(a) for a in subject.aliases or []],
+        dob=subject.dob,
+        age=subject.age,
+        gender=subject.gender,
+        address=subject.address,
+        postcode=subject.postcode,
+        phones=[str(p) for p in subject.phones or []],
+        vehicles=[str(v) for v in subject.vehicles or []],
+        nominal=subject.nominal,
+    )
+
+
+def name_skeleton(word: str) -> str:
+    """A spelling-tolerant key of one name word: its first letter, then its consonants.
+
+    Repeated letters collapse and vowels after the first letter drop, so that
+    Mohammed, Muhammad, Mohamed and MOHAMMAD all give ``mhmd``.
+    """
+    key = name_key(word)
+    if not key:
+        return ""
+    out = [key[0]]
+    for ch in key[1:]:
+        if ch in "aeiouy" or ch == out[-1]:
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def _variant_pattern(query: str) -> re.Pattern[str] | None:
+    """A pattern matching each word of ``query`` in any spelling with the same skeleton."""
+    parts = []
+    for word in query.split():
+        skeleton = name_skeleton(word)
+        if len(skeleton) < 2:
+            return None
+        parts.append("".join(f"{re.escape(ch)}[aeiouy{re.escape(ch)}]*" for ch in skeleton))
+    if not parts:
+        return None
+    return re.compile(r"(?<!\w)" + r"\W+".join(parts) + r"(?!\w)", re.IGNORECASE)
+
+
+class Access:
+    """What one principal may read, in one database session."""
+
+    def __init__(self, session: Session, principal: Principal) -> None:
+        self.session = session
+        self.principal = principal
+        self.relations = self._relations()
+
+    # -- operations -----------------------------------------------------------------
+
+    def _relations(self) -> dict[str, Relation]:
+        role = self.principal.role
+        members = self.principal.memberships
+        if not members or not any(allowed_sharing(role, r) for r in Relation):
+            return {}
+        out: dict[str, Relation] = {}
+        rows = self.session.execute(select(Operation.id, Operation.parent_id)).all()
+        for op_id, parent in rows:
+            if op_id in members and allowed_sharing(role, Relation.MEMBER):
+                out[op_id] = Relation.MEMBER
+            elif parent in members and allowed_sharing(role, Relation.COORDINATOR):
+                out[op_id] = Relation.COORDINATOR
+        return out
+
+    @property
+    def sees_victims(self) -> bool:
+        return sees_victims(self.principal.role)
+
+    def operations(self) -> list[OperationView]:
+        if not self.relations:
+            return []
+        ops = self.session.scalars(
+            select(Operation).where(Operation.id.in_(self.relations)).order_by(Operation.id)
+        )
+        return [self._operation_view(op) for op in ops]
+
+    def operation(self, operation_id: str) -> OperationView | None:
+        if operation_id not in self.relations:
+            return None
+        op = self.session.get(Operation, operation_id)
+        return self._operation_view(op) if op else None
+
+    def _operation_view(self, op: Operation) -> OperationView:
+        return OperationView(
+            id=op.id,
+            name=op.name,
+            kind=op.kind,
+            parent=op.parent_id,
+            status=op.status,
+            lead=op.lead,
+            sio=op.sio,
+            opened=op.opened,
+            closed=op.closed,
+            description=op.description,
+            relation=self.relations[op.id],
+        )
+
+    # -- records --------------------------------------------------------------------
+
+    def record_clause(self) -> ColumnElement[bool]:
+        """SQL true exactly for the records this principal may read."""
+        groups = []
+        for relation in Relation:
+            ops = [op for op, rel in self.relations.items() if rel is relation]
+            classes = allowed_sharing(self.principal.role, relation)
+            if ops and classes:
+                groups.append(and_(Record.operation_id.in_(ops), _sharing_clause(classes)))
+        return or_(*groups) if groups else false()
+
+    def count_records(self, *, operation: str | None = None) -> int:
+        query = select(func.count()).select_from(Record).where(self.record_clause())
+        if operation is not None:
+            query = query.where(Record.operation_id == operation)
+        return int(self.session.scalar(query) or 0)
+
+    def counts_by_operation(self) -> dict[str, int]:
+        rows = self.session.execute(
+            select(Record.operation_id, func.count())
+            .where(self.record_clause())
+            .group_by(Record.operation_id)
+        ).all()
+        return {op: int(n) for op, n in rows}
+
+    def records(
+        self,
+        *,
+        operation: str | None = None,
+        kind: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[RecordSummary]:
+        query = select(Record).where(self.record_clause())
+        if operation is not None:
+            query = query.where(Record.operation_id == operation)
+        if kind is not None:
+            query = query.where(Record.kind == kind)
+        query = query.order_by(Record.date, Record.id).limit(limit).offset(offset)
+        recs = list(self.session.scalars(query.options(selectinload(Record.subjects))))
+        return [self._summary(rec, self._redactor(rec)) for rec in recs]
+
+    def record_ids(self, *, operation: str | None = None) -> set[str]:
+        query = select(Record.id).where(self.record_clause())
+        if operation is not None:
+            query = query.where(Record.operation_id == operation)
+        return set(self.session.scalars(query))
+
+    def record(self, record_id: str) -> RecordView | None:
+        rec = self.session.scalar(
+            select(Record)
+            .where(Record.id == record_id, self.record_clause())
+            .options(
+                selectinload(Record.subjects),
+                selectinload(Record.locations),
+                selectinload(Record.links),
+            )
+        )
+        if rec is None:
+            return None
+        return self._view(rec)
+
+    def _redactor(self, rec: Record) -> Redactor | None:
+        return None if self.sees_victims else Redactor(rec.subjects)
+
+    def _summary(self, rec: Record, redactor: Redactor | None) -> RecordSummary:
+        title = rec.title or ""
+        return RecordSummary(
+            id=rec.id,
+            operation=rec.operation_id,
+            kind=rec.kind,
+            date=rec.date,
+            title=redactor.text(title) if redactor else title,
+            grading=_grading_label(rec),
+            sharing=sharing_of(rec.grading_system, rec.grading_handling),
+        )
+
+    def _view(self, rec: Record, *, anonymise: bool = False) -> RecordView:
+        redactor = Redactor(rec.subjects) if anonymise or not self.sees_victims else None
+        summary = self._summary(rec, redactor)
+        body = rec.body
+        return RecordView(
+            **summary.__dict__,
+            received=rec.received,
+            text=redactor.text(body) if redactor else body,
+            author=rec.author,
+            file_path=rec.file_path,
+            # An original cannot be redacted: only roles that see victims get it.
+            original_sha256=None if redactor else rec.original_sha256,
+            subjects=[redactor.subject(s) if redactor else _subject_view(s) for s in rec.subjects],
+            locations=[(loc.address, loc.postcode) for loc in rec.locations],
+            links=[(link.to_record, link.kind) for link in rec.links],
+            anonymised=redactor is not None,
+        )
+
+    # -- search ---------------------------------------------------------------------
+
+    def search(self, query: str, *, limit: int = 50) -> list[SearchHit]:
+        """Records whose text, title or subject names match ``query``, or a spelling variant.
+
+        Matching runs over what this principal sees (victims already blanked
+        out), so a search never finds a record through something it hides.
+        """
+        query = " ".join(query.split())[:200]
+        if len(query) < 2:
+            return []
+        literal = re.compile(re.escape(query), re.IGNORECASE)
+        variant = _variant_pattern(query)
+        hits: list[SearchHit] = []
+        for rec in self._stream(self.record_clause()):
+            view = self._view(rec)
+            hit = _match(view, literal, variant)
+            if hit is not None:
+                hits.append(hit)
+                if len(hits) >= limit:
+                    break
+        return hits
+
+    def _stream(self, clause: ColumnElement[bool], batch: int = 500) -> Iterator[Record]:
+        ids = list(self.session.scalars(select(Record.id).where(clause).order_by(Record.id)))
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
+            yield from self.session.scalars(
+                select(Record)
+                .where(Record.id.in_(chunk))
+                .order_by(Record.id)
+                .options(
+                    selectinload(Record.subjects),
+                    selectinload(Record.locations),
+                    selectinload(Record.links),
+                )
+            )
+            self.session.expunge_all()
+
+    # -- exports --------------------------------------------------------------------
+
+    def export(self, *, operation: str | None = None) -> Iterator[RecordView]:
+        """Every record this principal may read, victims anonymised whatever the role:
+        an export leaves the system, and anything that leaves is treated as published."""
+        clause = self.record_clause()
+        if operation is not None:
+            clause = and_(clause, Record.operation_id == operation)
+        for rec in self._stream(clause):
+            yield self._view(rec, anonymise=True)
+
+
+def _match(
+    view: RecordView, literal: re.Pattern[str], variant: re.Pattern[str] | None
+) -> SearchHit | None:
+    fields = [("title", view.title), ("text", view.text)]
+    for subject in view.subjects:
+        if not subject.anonymised:
+            fields.append((f"subject {subject.ref}", subject.name or ""))
+            fields.extend((f"alias of {subject.ref}", alias) for alias in subject.aliases)
+    for pattern in (literal, variant):
+        if pattern is None:
+            continue
+        for where, value in fields:
+            found = pattern.search(value)
+            if found:
+                start = max(0, found.start() - 80)
+                snippet = value[start : found.end() + 80]
+                summary = RecordSummary(
+                    id=view.id,
+                    operation=view.operation,
+                    kind=view.kind,
+                    date=view.date,
+                    title=view.title,
+                    grading=view.grading,
+                    sharing=view.sharing,
+                )
+                return SearchHit(record=summary, where=where, snippet=snippet)
+    return None
+
+
+__all__ = [
+    "Access",
+    "OperationView",
+    "Principal",
+    "RecordSummary",
+    "RecordView",
+    "Redactor",
+    "SearchHit",
+    "SubjectView",
+    "name_skeleton",
+    "sharing_of",
+]

@@ -1,0 +1,192 @@
+"""The audit log: every consultation and change, hash-chained.
+
+Each event is written in the same transaction as what it records (the caller
+passes its session), so an event exists exactly when its consultation or
+change happened. Events are numbered from 1 with no gaps; each carries the
+hash of the one before it (``0`` * 64 for the first) and its own hash, the
+SHA-256 of a canonical encoding of all its fields (:func:`canonical`).
+
+:func:`verify` recomputes the chain: an edited event breaks its own hash, a
+deleted or reordered one breaks the numbering or the next event's link. A
+truncated tail leaves a valid but shorter chain, which only an exported head
+(:func:`head`, kept outside the system) reveals: the chain must reach the
+head's number and have the head's hash there.
+
+Concurrent writers cannot fork the chain: ``seq`` is the primary key, so the
+second of two transactions that read the same head fails and is retried
+(:func:`retried` runs a unit of work again); on PostgreSQL a
+transaction-scoped advisory lock serialises writers first so that retries
+are rare.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from threadline.store.security_models import AuditEvent
+
+T = TypeVar("T")
+GENESIS = "0" * 64
+_LOCK_KEY = 0x7468726561646C  # "threadl": the advisory lock of the audit chain
+
+ACTIONS = (
+    "sign-in",
+    "sign-in-failed",
+    "sign-out",
+    "view-dashboard",
+    "view-operation",
+    "view-record",
+    "view-entity",
+    "download-original",
+    "search",
+    "export",
+    "judgement",
+    "opportunity-action",
+    "opportunity-dismiss",
+    "user-create",
+    "user-change",
+    "audit-view",
+    "import",
+)
+"""Every kind of event threadline writes."""
+
+
+def utc_stamp(now: dt.datetime | None = None) -> str:
+    """An ISO 8601 UTC time with microseconds and ``Z``: the form that is hashed."""
+    moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical(event: AuditEvent) -> bytes:
+    """The bytes an event's hash covers: every field but the hash, as a JSON array."""
+    fields = [
+        event.seq,
+        event.at,
+        event.username,
+        event.action,
+        event.target,
+        event.outcome,
+        event.justification,
+        event.prev_hash,
+    ]
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def digest(event: AuditEvent) -> str:
+    return hashlib.sha256(canonical(event)).hexdigest()
+
+
+def append(
+    session: Session,
+    *,
+    username: str,
+    action: str,
+    target: str,
+    outcome: str = "ok",
+    justification: str | None = None,
+) -> AuditEvent:
+    """Add one event to the chain, in ``session``'s transaction (flushed, not committed)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+    last = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    event = AuditEvent(
+        seq=(last.seq + 1) if last else 1,
+        at=utc_stamp(),
+        username=username,
+        action=action,
+        target=target,
+        outcome=outcome,
+        justification=justification,
+        prev_hash=last.hash if last else GENESIS,
+    )
+    event.hash = digest(event)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def head(session: Session) -> dict[str, Any]:
+    """The chain's head, to export and keep elsewhere: ``{"seq": N, "hash": H}``."""
+    last = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    return {"seq": last.seq if last else 0, "hash": last.hash if last else GENESIS}
+
+
+@dataclass
+class Verification:
+    events: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify(session: Session, expected_head: dict[str, Any] | None = None) -> Verification:
+    """Recompute the whole chain; compare it with an exported head when one is given."""
+    result = Verification()
+    prev_hash = GENESIS
+    expected_seq = 1
+    seen_hashes: dict[int, str] = {}
+    for event in session.scalars(
+        select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=2000)
+    ):
+        result.events += 1
+        if event.seq != expected_seq:
+            result.problems.append(
+                f"event {event.seq}: expected number {expected_seq} (events missing or renumbered)"
+            )
+        if event.prev_hash != prev_hash:
+            result.problems.append(
+                f"event {event.seq}: does not link to the event before it "
+                "(deleted, inserted or reordered events)"
+            )
+        if digest(event) != event.hash:
+            result.problems.append(f"event {event.seq}: its content does not match its hash")
+        seen_hashes[event.seq] = event.hash
+        prev_hash = event.hash
+        expected_seq = event.seq + 1
+    if expected_head is not None:
+        seq = int(expected_head.get("seq", 0))
+        if seq > 0 and seq not in seen_hashes:
+            result.problems.append(
+                f"the exported head is event {seq}, but the chain ends at {expected_seq - 1} "
+                "(history truncated)"
+            )
+        elif seq > 0 and seen_hashes[seq] != expected_head.get("hash"):
+            result.problems.append(f"event {seq} differs from the exported head")
+    return result
+
+
+def retried(factory: sessionmaker[Session], work: Callable[[Session], T], attempts: int = 10) -> T:
+    """Run ``work`` in one transaction, retrying when a concurrent writer took the chain's head.
+
+    Two transactions that read the same head both try to write the same
+    ``seq``; the database refuses the second (a unique key on PostgreSQL, a
+    stale snapshot on SQLite), and it runs again on the new head.
+    """
+    for attempt in range(attempts):
+        try:
+            with factory() as session, session.begin():
+                return work(session)
+        except (IntegrityError, OperationalError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(random.uniform(0.005, 0.02) * (attempt + 1))  # noqa: S311 (jitter)
+    raise AssertionError("unreachable")

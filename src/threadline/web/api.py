@@ -1,0 +1,162 @@
+"""The JSON API under ``/api``: the same reads as the pages, through the same ``Access``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from threadline.security import audit
+from threadline.security.access import Access, OperationView, RecordSummary, RecordView
+from threadline.web.auth import require_csrf
+from threadline.web.deps import CurrentViewer, consult
+from threadline.web.pages import export_csv, search_hits
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+def _operation(op: OperationView) -> dict[str, Any]:
+    return {
+        "id": op.id,
+        "name": op.name,
+        "kind": op.kind,
+        "parent": op.parent,
+        "status": op.status,
+        "relation": op.relation.value,
+    }
+
+
+def _summary(rec: RecordSummary) -> dict[str, Any]:
+    return {
+        "id": rec.id,
+        "operation": rec.operation,
+        "kind": rec.kind,
+        "date": rec.date.isoformat() if rec.date else None,
+        "title": rec.title,
+        "grading": rec.grading,
+        "sharing": rec.sharing,
+    }
+
+
+def _record(view: RecordView) -> dict[str, Any]:
+    return _summary(view) | {
+        "received": view.received.isoformat() if view.received else None,
+        "text": view.text,
+        "author": view.author,
+        "has_original": view.original_sha256 is not None,
+        "anonymised": view.anonymised,
+        "subjects": [
+            {
+                "ref": s.ref,
+                "role": s.role,
+                "name": s.name,
+                "aliases": s.aliases,
+                "dob": s.dob.isoformat() if s.dob else None,
+                "age": s.age,
+                "phones": s.phones,
+                "vehicles": s.vehicles,
+                "anonymised": s.anonymised,
+            }
+            for s in view.subjects
+        ],
+        "locations": [{"address": a, "postcode": p} for a, p in view.locations],
+        "links": [{"to": t, "kind": k} for t, k in view.links],
+    }
+
+
+@router.get("/me")
+def me(viewer: CurrentViewer) -> dict[str, Any]:
+    """Who is signed in, their role and memberships."""
+    p = viewer.principal
+    return {"username": p.username, "role": p.role.value, "operations": sorted(p.memberships)}
+
+
+@router.get("/operations")
+def operations(request: Request, viewer: CurrentViewer) -> list[dict[str, Any]]:
+    """The operations the viewer may see."""
+    return consult(
+        request, viewer, lambda access, _db: [_operation(o) for o in access.operations()]
+    )
+
+
+@router.get("/operations/{operation_id}/records")
+def operation_records(
+    request: Request,
+    viewer: CurrentViewer,
+    operation_id: str,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """One page of an operation's records (audited as a consultation of the operation)."""
+
+    def work(access: Access, db: Session) -> dict[str, Any] | None:
+        op = access.operation(operation_id)
+        audit.append(
+            db,
+            username=viewer.username,
+            action="view-operation",
+            target=f"operation:{operation_id}",
+            outcome="ok" if op else "denied",
+        )
+        if op is None:
+            return None
+        return {
+            "operation": _operation(op),
+            "total": access.count_records(operation=op.id),
+            "records": [
+                _summary(r) for r in access.records(operation=op.id, limit=limit, offset=offset)
+            ],
+        }
+
+    found = consult(request, viewer, work)
+    if found is None:
+        raise HTTPException(status_code=404, detail="no such operation, or not yours to see")
+    return found
+
+
+@router.get("/records/{record_id}")
+def record(request: Request, viewer: CurrentViewer, record_id: str) -> dict[str, Any]:
+    """One record, as the viewer may see it (victims anonymised for roles that may not see them)."""
+
+    def work(access: Access, db: Session) -> RecordView | None:
+        view = access.record(record_id)
+        audit.append(
+            db,
+            username=viewer.username,
+            action="view-record",
+            target=f"record:{record_id}",
+            outcome="ok" if view else "denied",
+        )
+        return view
+
+    view = consult(request, viewer, work)
+    if view is None:
+        raise HTTPException(status_code=404, detail="no such record, or not yours to see")
+    return _record(view)
+
+
+@router.get("/search")
+def search(
+    request: Request, viewer: CurrentViewer, q: Annotated[str, Query(max_length=200)]
+) -> list[dict[str, Any]]:
+    """Records matching ``q`` in text, title or names, spelling variants included."""
+    return [
+        _summary(h.record) | {"where": h.where, "snippet": h.snippet}
+        for h in search_hits(request, viewer, q)
+    ]
+
+
+class ExportRequest(BaseModel):
+    reason: str = Field(min_length=5, max_length=500)
+    operation: str | None = Field(default=None, max_length=200)
+
+
+@router.post("/export", dependencies=[Depends(require_csrf)])
+def export(request: Request, viewer: CurrentViewer, body: ExportRequest) -> Response:
+    """A CSV of every record the viewer may see (victims anonymised); needs a reason."""
+    return Response(
+        export_csv(request, viewer, body.operation, body.reason.strip()),
+        media_type="text/csv; charset=utf-8",
+    )

@@ -1,0 +1,67 @@
+"""Request dependencies: the workspace, the signed-in viewer, and audited consultations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy.orm import Session
+
+from threadline.security import audit
+from threadline.security.access import Access, Principal
+from threadline.security.policy import ADMINISTRATION
+from threadline.web.auth import SignInRequired, load_session
+from threadline.workspace import Workspace
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    principal: Principal
+    csrf: str
+
+    @property
+    def username(self) -> str:
+        return self.principal.username
+
+
+def workspace_of(request: Request) -> Workspace:
+    workspace: Workspace = request.app.state.workspace
+    return workspace
+
+
+def signed_in(request: Request) -> Viewer:
+    """The signed-in person, or :class:`SignInRequired`."""
+    workspace = workspace_of(request)
+
+    def load(db: Session) -> Viewer | None:
+        state = load_session(db, request)
+        if state is None or state.principal is None:
+            return None
+        return Viewer(principal=state.principal, csrf=state.csrf)
+
+    viewer = audit.retried(workspace.sessions, load)
+    if viewer is None:
+        raise SignInRequired
+    request.state.csrf = viewer.csrf
+    return viewer
+
+
+def administrator(viewer: Annotated[Viewer, Depends(signed_in)]) -> Viewer:
+    if viewer.principal.role not in ADMINISTRATION:
+        raise HTTPException(status_code=403, detail="administrators only")
+    return viewer
+
+
+CurrentViewer = Annotated[Viewer, Depends(signed_in)]
+Administrator = Annotated[Viewer, Depends(administrator)]
+
+
+def consult(request: Request, viewer: Viewer, work: Callable[[Access, Session], T]) -> T:
+    """Run ``work`` over what ``viewer`` may see, in one transaction with its audit events."""
+    return audit.retried(
+        workspace_of(request).sessions, lambda db: work(Access(db, viewer.principal), db)
+    )
