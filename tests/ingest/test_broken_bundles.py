@@ -409,3 +409,22 @@ def test_json_summary_counts_lines_not_bytes(tmp_path: Path, loaded: Workspace) 
     assert "records.jsonl, line 3, field 'operation'" in " ".join(result.stderr.split())
     assert json.loads(runner.invoke(app, ["status", "--json"]).stdout)["records"] == 4
     loaded.close()
+
+
+def test_overlong_line_is_refused(
+    tmp_path: Path, loaded: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from threadline.ingest import jsonl
+
+    monkeypatch.setattr(jsonl, "MAX_LINE_BYTES", 4096)
+    parts = _parts()
+    parts["records"][1]["text"] = "x" * 10_000
+    bundle = write_bundle(tmp_path / "long", **parts)
+    before = snapshot(loaded)
+    result = runner.invoke(app, ["import", str(bundle)])
+    assert result.exit_code == 1
+    assert "records.jsonl, line 2: line is longer than 4096 bytes" in " ".join(
+        result.stderr.split()
+    )
+    assert snapshot(loaded) == before
+    loaded.close()

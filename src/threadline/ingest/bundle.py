@@ -15,6 +15,8 @@ from threadline.ingest.problems import Problems
 from threadline.ingest.schema import Manifest
 from threadline.ingest.sources import SourceItem
 
+MAX_MANIFEST_BYTES = 1024 * 1024
+
 
 class BundleSource:
     format = "bundle"
@@ -46,6 +48,9 @@ class BundleSource:
         path = self.path / "manifest.json"
         if not path.is_file():
             problems.add("manifest.json", None, None, "required file is missing")
+            return {}
+        if path.stat().st_size > MAX_MANIFEST_BYTES:
+            problems.add("manifest.json", None, None, f"larger than {MAX_MANIFEST_BYTES} bytes")
             return {}
         try:
             text = path.read_bytes().decode("utf-8-sig")

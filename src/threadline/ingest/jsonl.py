@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from threadline.ingest.problems import Problems
 
@@ -47,11 +47,30 @@ def parse_object(text: str) -> dict[str, Any]:
     return value
 
 
+def _lines(handle: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
+    """Physical lines, numbered from 1; a line over the limit is skipped and yields None.
+
+    Lines are read with a bound, so that one enormous line cannot exhaust memory.
+    """
+    number = 0
+    while True:
+        data = handle.readline(MAX_LINE_BYTES + 1)
+        if not data:
+            return
+        number += 1
+        if len(data) > MAX_LINE_BYTES and not data.endswith(b"\n"):
+            while data and not data.endswith(b"\n"):  # skip the rest of the line
+                data = handle.readline(1 << 20)
+            yield number, None
+            continue
+        yield number, data
+
+
 def read_jsonl(path: Path, label: str, problems: Problems) -> Iterator[JsonLine]:
     """Yield each non-blank line of ``path`` as an object; bad lines become problems."""
     with path.open("rb") as handle:
-        for number, data in enumerate(handle, start=1):
-            if len(data) > MAX_LINE_BYTES:
+        for number, data in _lines(handle):
+            if data is None:
                 problems.add(label, number, None, f"line is longer than {MAX_LINE_BYTES} bytes")
                 continue
             try:
