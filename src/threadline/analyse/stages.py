@@ -7,5 +7,7 @@ module adds itself here; nothing else needs to change to run it.
 from __future__ import annotations
 
 from threadline.analyse.stage import StageFactory
+from threadline.extract.stage import ExtractStage
+from threadline.resolve.stage import ResolveStage
 
-STAGES: list[StageFactory] = []
+STAGES: list[StageFactory] = [ExtractStage, ResolveStage]

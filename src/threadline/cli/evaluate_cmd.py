@@ -19,8 +19,28 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from threadline.cli.context import open_workspace
 from threadline.errors import ThreadlineError
 from threadline.evaluate import Prediction, Truth, evaluate
+from threadline.evaluate.workspace import workspace_prediction
+
+
+def register(app: typer.Typer) -> None:
+    app.command("evaluate")(evaluate_workspace)
+
+
+def evaluate_workspace(
+    ctx: typer.Context,
+    truth: Annotated[Path, typer.Option("--truth", help="The synthetic bundle's truth.json.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Score the workspace's analysis (mentions, entities, opportunities) against a truth file."""
+    workspace = open_workspace(ctx)
+    try:
+        prediction = workspace_prediction(workspace)
+    finally:
+        workspace.close()
+    run_evaluate(truth, prediction, as_json)
 
 
 def run_evaluate(truth_path: Path, prediction: Prediction, as_json: bool) -> None:

@@ -18,6 +18,7 @@ from threadline.cli import (
     analyse_cmd,
     audit_cmd,
     demo_cmd,
+    evaluate_cmd,
     serve_cmd,
     synth_cmd,
     users_cmd,
@@ -77,6 +78,7 @@ for command_module in (
     users_cmd,
     audit_cmd,
     serve_cmd,
+    evaluate_cmd,
 ):
     command_module.register(app)
 

@@ -1,0 +1,60 @@
+"""Word lists the rules share: what a capitalised word in a police log is when it is not a name."""
+
+from __future__ import annotations
+
+from typing import Final
+
+
+def _words(block: str) -> frozenset[str]:
+    return frozenset(block.split())
+
+
+#: Words in capitals that are acronyms or makes, never surnames.
+ACRONYMS: Final[frozenset[str]] = _words(
+    """
+    CSE CSA ABE PNC PND SIO DCI DI DS DC PC PCSO SGT INSP CID NCA MASH CAWN SRO SHPO SOPO
+    NFA TIE CCTV ANPR DOB DVLA HMRC CPS CPIA MG MOPI NHS GP A&E UK GB USA UAE OK ID VRM
+    HRS HR AM PM MPH RTC ASB MFH MISPER CSC LADO RE NB NOTE FYI URN CRN CAD STORM NICHE
+    HOLMES MIR MIT OIC ACT INT CR ST IV RPT REF EV ASAP TBC TBA ETA AKA IC1 IC2 IC3 IC4
+    VW BMW MG KIA SEAT AUDI FORD VAUXHALL TOYOTA NISSAN HONDA SKODA MERCEDES PEUGEOT RENAULT
+    FIAT MINI LAND ROVER OPEL MAZDA LEXUS VOLVO DACIA CITROEN HYUNDAI SUZUKI
+    SMS MMS WHATSAPP SNAPCHAT IMEI IMSI SIM PIN GPS ATM PO BOX LTD PLC CIC
+    """
+)
+
+#: Capitalised words that open sentences or label things in logs: never part of a name.
+COMMON_CAPITALISED: Final[frozenset[str]] = _words(
+    """
+    a an the and or but of in on at to by for from with without into onto near outside
+    he she they his her their him them it its we i you this that these those there here
+    male males female females young older girl girls boy boys man men woman women child
+    children youth youths adult adults person persons people
+    driver drivers passenger passengers owner keeper occupant occupants staff manager
+    named name names seen saw sighted spotted located found reported report reports
+    reporting source sources information intelligence intel officer officers police
+    interview interviewed statement statements witness witnesses victim victims suspect
+    suspects complainant parent parents mother father mum dad brother sister friend
+    friends boyfriend girlfriend uncle aunt cousin carer teacher social worker
+    referral referrals health school college premises vehicle vehicles car cars van
+    taxi phone phones number mobile address addresses flat house street road lane
+    review analyst network associates associate offence crime concern concerns
+    denies admits states stated said says disclosed discloses believed known
+    also another other others some several two three both all each every no not
+    licensing licence license holder enquiry enquiries check visit action actions
+    strategy meeting meetings submitted further previous previously logs log
+    abduction missing home returned released charged arrested arrest bailed
+    mr mrs ms miss mx dr sir madam
+    monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    """
+)
+
+
+def is_common(word: str) -> bool:
+    """A capitalised word that is a common word of the logs, not a name."""
+    return word.casefold() in COMMON_CAPITALISED
+
+
+def is_acronym(word: str) -> bool:
+    return word.upper() in ACRONYMS

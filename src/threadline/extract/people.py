@@ -1,0 +1,205 @@
+"""People named in free text: spaCy's NER plus the rules it needs for police logs.
+
+Statistical NER trained on news misses much of how logs name people: surnames
+in capitals (``Scott WALKER``, ``WALKER Scott``, ``WALKER`` alone), nicknames
+(``known as 'Taz'``, ``aka Mo``, ``'Bash'``), typos. The rules here find those
+by layout; NER's ``PERSON`` entities add mixed-case names (``Hannah Hill``)
+where no rule fires. A rule span wins over an NER span it overlaps, since the
+rule knows the layout of the log.
+
+Descriptions (``Asian male 30s``) joined to a mention by the text (``Driver
+'Bash', Asian male 30s``; ``a male known as 'Taz'``) are kept in the mention's
+``detail`` as ``description``, for resolution.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Final
+
+from threadline.extract.lexicon import is_acronym, is_common
+from threadline.extract.spans import Found
+
+_WORD: Final = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*")
+_PARTICLES: Final = frozenset({"al", "el", "bin", "ibn", "de", "da", "van", "von", "le", "la"})
+_QUOTES: Final = "'\"‘’“”"
+
+# Nickname after a cue: known as 'Taz', aka Mo, called "Bash".
+_NAME_WORDS: Final = r"[A-Z][\w\-]*(?:['’]\w+)*(?:\s[A-Z][\w\-]*(?:['’]\w+)*)?"
+_CUED_NICKNAME: Final = re.compile(
+    rf"\b(?:known\sas|also\sknown\sas|aka|a\.k\.a\.?|called|nicknamed|goes\sby|"
+    rf"calls\s(?:himself|herself)|alias)\s+[{_QUOTES}]?({_NAME_WORDS})[{_QUOTES}]?"
+)
+# A capitalised word or two in quotes, standing alone: 'Taz'.
+_QUOTED_NICKNAME: Final = re.compile(
+    rf"(?<![\w])[{_QUOTES}]([A-Z][\w\-]*(?:\s[A-Z][\w\-]*)?)[{_QUOTES}](?!\w)"
+)
+# A description the text joins to the name that comes just before it.
+_DESCRIPTION_AFTER: Final = re.compile(
+    r"^,?\s+(?:an?\s+)?((?:[A-Z][a-z]+\s){0,2}(?:male|female)"
+    r"(?:,?\s(?:aged\s)?(?:(?:early|mid|late)[\s-])?\d0s|,?\s(?:aged\s)?\d{2})?)\b"
+)
+# ... or before it: "a male known as 'Taz'", "an Asian male called Mo".
+_DESCRIPTION_BEFORE: Final = re.compile(
+    r"\b(?:an?\s+)?((?:[A-Z][a-z]+\s){0,2}(?:male|female)(?:\s(?:in\shis|in\sher)?\s?\d0s)?)"
+    r"\s+(?:known\sas|called|aka|nicknamed)\s+[" + _QUOTES + r"]?$"
+)
+# A mixed-case name given with an age: "Segun Ogunleye (13)".
+_NAME_WITH_AGE: Final = re.compile(
+    r"(?<![\w])((?:[A-Z][a-z'’\-]+\s){0,2}[A-Z][a-z'’\-]+)\s\((\d{1,2})\)"
+)
+
+
+def _is_caps(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _is_title(word: str) -> bool:
+    return word[0].isupper() and any(c.islower() for c in word[1:])
+
+
+def _name_runs(text: str) -> list[tuple[int, int, bool]]:
+    """Runs of name-like words joined by single spaces: ``(start, end, has_capitals)``."""
+    runs: list[tuple[int, int, bool]] = []
+    current: list[re.Match[str]] = []
+
+    def close() -> None:
+        while current and current[-1].group().lower() in _PARTICLES:
+            current.pop()
+        if current:
+            caps = any(_is_caps(m.group()) for m in current)
+            runs.append((current[0].start(), current[-1].end(), caps))
+        current.clear()
+
+    for match in _WORD.finditer(text):
+        word = match.group()
+        namelike = (
+            (_is_caps(word) and not is_acronym(word))
+            or (_is_title(word) and not is_common(word))
+            or (bool(current) and word.lower() in _PARTICLES)
+        )
+        joined = bool(current) and text[current[-1].end() : match.start()] == " "
+        if not namelike:
+            close()
+            continue
+        if current and not joined:
+            close()
+        current.append(match)
+        if len(current) == 4:
+            close()
+    close()
+    return runs
+
+
+def rule_people(text: str, taken: Sequence[Found]) -> list[Found]:
+    """People found by layout: capitals, nicknames, names given with an age."""
+    found: list[Found] = []
+
+    def free(start: int, end: int) -> bool:
+        return not any(f.overlaps(start, end) for f in (*taken, *found))
+
+    for pattern in (_CUED_NICKNAME, _QUOTED_NICKNAME):
+        for match in pattern.finditer(text):
+            start, end = match.span(1)
+            words = match.group(1).split()
+            if all(is_common(w) or is_acronym(w) for w in words) or not free(start, end):
+                continue
+            found.append(
+                Found(
+                    start,
+                    end,
+                    match.group(1),
+                    "person",
+                    match.group(1),
+                    "rule:nickname",
+                    0.85 if pattern is _CUED_NICKNAME else 0.7,
+                    detail={"nickname": True},
+                )
+            )
+    for start, end, caps in _name_runs(text):
+        if caps and free(start, end):
+            surface = text[start:end]
+            found.append(Found(start, end, surface, "person", surface, "rule:capitals", 0.85))
+    for match in _NAME_WITH_AGE.finditer(text):
+        start, end = match.span(1)
+        while True:
+            head = _WORD.match(text, start)
+            if head is None or not is_common(head.group()) or head.end() >= end:
+                break
+            start = head.end() + 1
+        surface = text[start:end]
+        if free(start, end) and not is_common(surface):
+            found.append(Found(start, end, surface, "person", surface, "rule:name-age", 0.8))
+    return found
+
+
+def ner_people(
+    text: str, entities: Iterable[tuple[int, int, str]], taken: Sequence[Found]
+) -> list[Found]:
+    """NER ``PERSON`` entities not already covered, trimmed of sentence words."""
+    found: list[Found] = []
+    for start, end, label in entities:
+        if label != "PERSON":
+            continue
+        words = list(_WORD.finditer(text, start, end))
+        while words and (is_common(words[0].group()) or is_acronym(words[0].group())):
+            words.pop(0)
+        while words and (is_common(words[-1].group()) or is_acronym(words[-1].group())):
+            words.pop()
+        if not words or not words[0].group()[0].isupper():
+            continue
+        start, end = words[0].start(), words[-1].end()
+        if any(ch.isdigit() for ch in text[start:end]):
+            continue
+        if any(f.overlaps(start, end) for f in (*taken, *found)):
+            continue
+        surface = text[start:end]
+        found.append(Found(start, end, surface, "person", surface, "spacy-ner", 0.7))
+    return found
+
+
+def ner_organisations(
+    text: str, entities: Iterable[tuple[int, int, str]], taken: Sequence[Found]
+) -> list[Found]:
+    """NER ``ORG`` entities that no rule explained (a force, an agency, a firm)."""
+    found: list[Found] = []
+    for start, end, label in entities:
+        if label != "ORG":
+            continue
+        surface = text[start:end]
+        if is_acronym(surface) or is_common(surface) or any(c.isdigit() for c in surface):
+            continue
+        if any(f.overlaps(start, end) for f in (*taken, *found)):
+            continue
+        found.append(Found(start, end, surface, "organisation", surface, "spacy-ner", 0.5))
+    return found
+
+
+def describe(text: str, people: Sequence[Found]) -> list[Found]:
+    """Attach the description the text joins to each person (``Asian male 30s``)."""
+    out: list[Found] = []
+    for person in people:
+        after = text[person.end : person.end + 60]
+        if after[:1] in _QUOTES:
+            after = after[1:]
+        match = _DESCRIPTION_AFTER.match(after)
+        description = match.group(1) if match else None
+        if description is None:
+            before = _DESCRIPTION_BEFORE.search(text, max(0, person.start - 50), person.start)
+            description = before.group(1) if before else None
+        out.append(
+            Found(
+                person.start,
+                person.end,
+                person.text,
+                person.type,
+                person.normalised,
+                person.extractor,
+                person.confidence,
+                person.role,
+                {**person.detail, "description": description} if description else person.detail,
+            )
+        )
+    return out

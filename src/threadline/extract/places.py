@@ -1,0 +1,108 @@
+"""Places named in free text: addresses, streets, businesses, with one key per place.
+
+A place is found by its shape, never by a gazetteer (synthetic towns and
+historic streets are in none): a house number before a street name, capitalised
+words ending in a street type, or capitalised words ending in a kind of
+premises (takeaways, taxi firms, hotels, shops ...). A business followed by
+its street or address (``Sunrise Balti House, 149 Linden Street``) is one
+mention. The normalised value is the place's key: the business name when there
+is one, else the address without town and postcode, through
+:func:`threadline.domain.normalise.normalise_text_key`, so that
+``Golden Grill``, ``Golden Grill, Mill Road`` and ``Golden Grill, 4 Mill Rd``
+meet, and ``9 Kiln Lane`` meets ``9 Kiln Ln``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Final
+
+from threadline.domain.normalise import normalise_postcode, normalise_text_key
+from threadline.extract.lexicon import is_common
+from threadline.extract.spans import Found
+
+_STREET_TYPES: Final = (
+    "Street|St|Road|Rd|Lane|Ln|Avenue|Ave|Av|Terrace|Terr|Tce|Close|Cl|Court|Ct|"
+    "Crescent|Cres|Row|Walk|Way|Grove|Gr|Drive|Dr|Place|Pl|Square|Sq|Gardens|Gdns|"
+    "Parade|Pde|Mews|Rise|Hill|Green|Gate|Vale|View|Park|Fold|Croft|Yard|Wharf|Bank|"
+    "Broadway|Circus|Embankment|Precinct|Promenade"
+)
+_BUSINESS_WORDS: Final = (
+    "Takeaway|Take Away|Kebab House|Kebabs?|Pizza|Pizzeria|Fish Bar|Chippy|Grill|Chicken|"
+    "Spice|Balti House|Balti|Tandoori|Curry House|Peri Peri|Burger Bar|Burgers|Noodle Bar|"
+    "Diner|Cafe|Café|Restaurant|Bistro|Cars|Taxis?|Private Hire|Cabs|Minicabs|"
+    "Mini Mart|Minimart|Food & Wine|Food and Wine|Convenience Store|Stores?|News|"
+    "Newsagents?|Off Licence|Supermarket|Guest House|Hotel|Lodge|Inn|Motel|Hostel|"
+    "Hand Car Wash|Car Wash|Valeting|Garage|Snooker Club|Pool Hall|Club|Shisha Lounge|"
+    "Shisha Bar|Lounge|Bar|Pub|Tavern|Arms|Amusements|Arcade|Barbers?|Salon|Gym|"
+    "Leisure Centre|Community Centre|Centre|Retail Park|Shopping Centre"
+)
+_CAP: Final = r"[A-Z][A-Za-z'’\-]*"
+_STREET_NAME: Final = (
+    rf"(?:(?:{_CAP}\s){{1,3}}(?:{_STREET_TYPES})\b|[A-Z][a-z]+gate\b(?:\s(?:Row|Road))?)"
+)
+_NUMBER: Final = r"\d{1,4}[A-Za-z]?"
+_ADDRESS: Final = (
+    rf"(?:(?:Flat|Apartment|Apt|Unit|Room)\s{_NUMBER},?\s|{_NUMBER}/)?{_NUMBER},?\s{_STREET_NAME}"
+)
+_POSTCODE_TAIL: Final = r",?\s[A-Z]{1,2}[0-9][0-9A-Z]?\s?[0-9][A-Z]{2}\b"
+_BUSINESS: Final = rf"(?:{_CAP}\s|&\s){{1,3}}(?:{_BUSINESS_WORDS})\b"
+
+_PLACE: Final = re.compile(
+    rf"(?P<business>{_BUSINESS})(?:,\s(?P<business_at>{_ADDRESS}|{_STREET_NAME}))?"
+    rf"(?P<business_postcode>{_POSTCODE_TAIL})?"
+    rf"|(?P<address>{_ADDRESS})(?P<address_postcode>{_POSTCODE_TAIL})?"
+    rf"|(?P<street>{_STREET_NAME})"
+)
+_LEADING_WORD: Final = re.compile(r"[A-Za-z'’\-]+\s")
+
+
+def places(text: str) -> Iterator[Found]:
+    """Every named place in ``text``, as ``location`` mentions."""
+    for match in _PLACE.finditer(text):
+        start, end = match.start(), match.end()
+        kind = (
+            "business"
+            if match.group("business")
+            else "address"
+            if match.group("address")
+            else "street"
+        )
+        # Sentence words before the name ("Premises Golden Grill") are not part of it.
+        while kind != "address":
+            lead = _LEADING_WORD.match(text, start)
+            if lead is None or not is_common(lead.group().strip()):
+                break
+            start = lead.end()
+        if kind != "address" and start >= (match.end(kind) - 1):
+            continue
+        name_end = match.end(kind)
+        if kind != "address" and _only_common(text[start:name_end]):
+            continue
+        surface = text[start:end]
+        detail: dict[str, str] = {"kind": kind}
+        postcode_group = match.group("business_postcode") or match.group("address_postcode")
+        if postcode_group:
+            postcode = normalise_postcode(postcode_group.strip(" ,"))
+            if postcode:
+                detail["postcode"] = postcode
+        if match.group("business_at"):
+            detail["address"] = normalise_text_key(match.group("business_at"))
+        key = normalise_text_key(text[start:name_end])
+        yield Found(
+            start,
+            end,
+            surface,
+            "location",
+            key,
+            f"rule:{kind}",
+            0.85 if kind != "street" else 0.75,
+            detail=detail,
+        )
+
+
+def _only_common(name: str) -> bool:
+    """Only a street type or kind of premises is left once sentence words are taken off."""
+    words = name.split()
+    return len(words) < 2 and not name.lower().endswith("gate")
