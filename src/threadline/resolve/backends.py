@@ -13,8 +13,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, Protocol
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from splink.internals.database_api import DatabaseAPI
 from splink.internals.splink_dataframe import SplinkDataFrame
 
@@ -67,7 +67,9 @@ class SparkBackend:
         self.spark = (
             SparkSession.builder.master(master)
             .appName("threadline-resolve")
-            .config("spark.sql.shuffle.partitions", os.environ.get("THREADLINE_SPARK_PARTITIONS", "8"))
+            .config(
+                "spark.sql.shuffle.partitions", os.environ.get("THREADLINE_SPARK_PARTITIONS", "8")
+            )
             .config("spark.ui.enabled", "false")
             .config("spark.driver.memory", os.environ.get("THREADLINE_SPARK_DRIVER_MEMORY", "2g"))
             .config("spark.local.dir", self._scratch.name)
@@ -75,7 +77,7 @@ class SparkBackend:
         )
         self.spark.sparkContext.setLogLevel("ERROR")
         self.spark.sparkContext.setCheckpointDir(str(Path(self._scratch.name) / "checkpoints"))
-        self.api: DatabaseAPI[Any] = SparkAPI(spark_session=self.spark)
+        self.api: DatabaseAPI[Any] = SparkAPI(spark_session=self.spark)  # type: ignore[no-untyped-call]
         self._names = itertools.count()
 
     def register(self, table: pa.Table) -> SplinkDataFrame:

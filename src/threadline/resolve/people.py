@@ -16,15 +16,20 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
+import pyarrow as pa  # type: ignore[import-untyped]
 from splink import Linker, SettingsCreator, block_on
 from splink import comparison_level_library as cll
 from splink import comparison_library as cl
 from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.splink_dataframe import SplinkDataFrame
 
 from threadline.resolve.backends import Backend
 from threadline.resolve.features import PersonFeatures
+
+# Splink reports untrainable levels and sampling details as warnings; the
+# stage's own report says what matters.
+logging.getLogger("splink").setLevel(logging.ERROR)
 
 MATCH_THRESHOLD = 0.9
 """Match probability at or above which two subjects join (docs/resolution.md)."""
@@ -81,7 +86,7 @@ def to_arrow(rows: Sequence[PersonFeatures]) -> pa.Table:
     return pa.table(columns, schema=SCHEMA)
 
 
-def _null_either(*columns: str) -> cll.CustomLevel:
+def _null_either(*columns: str) -> ComparisonLevelCreator:
     either = " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in columns)
     return cll.CustomLevel(either, label_for_charts="missing").configure(is_null_level=True)
 
@@ -92,9 +97,9 @@ def _level(sql: str, label: str) -> cll.CustomLevel:
 
 def name_comparison() -> ComparisonCreator:
     """Forename and surname together, so that order swaps and variants are one decision."""
-    jw = cll.And(
-        cll.JaroWinklerLevel("fn", 0.88), cll.JaroWinklerLevel("sn", 0.88)
-    ).configure(label_for_charts="both names within Jaro-Winkler 0.88")
+    jw = cll.And(cll.JaroWinklerLevel("fn", 0.88), cll.JaroWinklerLevel("sn", 0.88)).configure(
+        label_for_charts="both names within Jaro-Winkler 0.88"
+    )
     return cl.CustomComparison(
         output_column_name="name",
         comparison_description="forename and surname",
@@ -167,7 +172,7 @@ def dob_comparison() -> ComparisonCreator:
 
 
 def _simple(
-    column: str, description: str, levels: list[cll.ComparisonLevelCreator]
+    column: str, description: str, levels: list[ComparisonLevelCreator]
 ) -> ComparisonCreator:
     return cl.CustomComparison(
         output_column_name=column,
@@ -176,7 +181,7 @@ def _simple(
     )
 
 
-def comparisons() -> list[ComparisonCreator]:
+def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
     return [
         name_comparison(),
         dob_comparison(),
@@ -204,9 +209,7 @@ def comparisons() -> list[ComparisonCreator]:
                 cll.ElseLevel(),
             ],
         ),
-        _simple(
-            "phones", "phones (E.164)", [cll.ArrayIntersectLevel("phones", 1)]
-        ),
+        _simple("phones", "phones (E.164)", [cll.ArrayIntersectLevel("phones", 1)]),
         _simple(
             "vehicles", "vehicles (registration marks)", [cll.ArrayIntersectLevel("vehicles", 1)]
         ),
@@ -241,7 +244,7 @@ BLOCKING_RULES: list[Any] = [
 ]
 """Chosen for recall: a true pair needs only one rule to hold (docs/resolution.md)."""
 
-DETERMINISTIC_RULES = [
+DETERMINISTIC_RULES: list[Any] = [
     "l.fn = r.fn AND l.sn = r.sn AND l.dob = r.dob",
     "l.nominal = r.nominal AND l.sn_canon = r.sn_canon",
 ]
@@ -285,9 +288,7 @@ def train(backend: Backend, table: pa.Table, options: TrainingOptions) -> dict[s
     sample = _sample(table, options.sample_size, options.seed)
     frame = backend.register(sample)
     linker = Linker(frame, settings_creator(), log_level=logging.WARNING)
-    linker.training.estimate_probability_two_random_records_match(
-        DETERMINISTIC_RULES, recall=0.6
-    )
+    linker.training.estimate_probability_two_random_records_match(DETERMINISTIC_RULES, recall=0.6)
     linker.training.estimate_u_using_random_sampling(
         max_pairs=options.u_max_pairs, seed=options.seed
     )
@@ -315,8 +316,6 @@ near -13 bits.
 """
 
 U_FLOOR = 1e-6
-
-
 
 
 def floor_probabilities(model: dict[str, Any]) -> dict[str, Any]:
@@ -349,7 +348,7 @@ EDGE_COLUMNS = ["unique_id_l", "unique_id_r", "match_weight", "match_probability
 
 
 def _edges(frame: SplinkDataFrame) -> pa.Table:
-    table: pa.Table = frame.as_pyarrow_table()
+    table: pa.Table = frame.as_pyarrow_table()  # type: ignore[no-untyped-call]
     keep = [c for c in table.column_names if c in EDGE_COLUMNS or c.startswith(("gamma_", "bf_"))]
     return table.select(keep)
 
