@@ -8,10 +8,9 @@ to resemble, a real or famous person.
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass
-
-from threadline.synth.rng import weighted
 
 
 @dataclass(frozen=True)
@@ -305,8 +304,11 @@ def origin_named(name: str) -> Origin:
     raise KeyError(name)
 
 
+_CUMULATIVE = tuple(itertools.accumulate(o.weight for o in ORIGINS))
+
+
 def draw_origin(rng: random.Random) -> Origin:
-    return weighted(rng, [(o, o.weight) for o in ORIGINS])
+    return rng.choices(ORIGINS, cum_weights=_CUMULATIVE)[0]
 
 
 def feminine_surname(surname: str, origin: str) -> str:

@@ -57,6 +57,46 @@ _STEMS = [
     "Plover",
     "Lapwing",
     "Vicarage",
+    "Thistle",
+    "Nettle",
+    "Clover",
+    "Harebell",
+    "Fern",
+    "Whin",
+    "Heather",
+    "Gorse",
+    "Tarn",
+    "Beck",
+    "Ghyll",
+    "Fold",
+    "Garth",
+    "Croft",
+    "Mount",
+    "Ridge",
+    "Hollow",
+    "Dale",
+    "Lea",
+    "Holme",
+    "Carr",
+    "Moss",
+    "Royd",
+    "Booth",
+    "Slack",
+    "Hey",
+    "Clough",
+    "Ing",
+    "Storrs",
+    "Stubbing",
+    "Greave",
+    "Sike",
+    "Riddings",
+    "Bank",
+    "Hagg",
+    "Wren",
+    "Finch",
+    "Lark",
+    "Rook",
+    "Kite",
 ]
 _SUFFIXES = [
     "Street",
@@ -236,6 +276,7 @@ class Gazetteer:
         self._unit_order = [a + b for a in _UNIT_LETTERS for b in _UNIT_LETTERS]
         rng.shuffle(self._unit_order)
         self._taken: set[tuple[str, int, int]] = set()
+        self._far_end: dict[str, int] = {}
         self.public = tuple(self._public(name, street) for name, street in PUBLIC_PLACES)
 
     def postcode(self, street: str, number: int) -> str:
@@ -260,14 +301,13 @@ class Gazetteer:
         )
 
     def _free_number(self, rng: random.Random, street: str, flat: int) -> int:
-        for _ in range(200):
-            number = rng.randint(1, 180)
+        for _ in range(50):
+            number = rng.randint(1, 240)
             if (street, number, flat) not in self._taken:
                 return number
-        # A crowded street: walk past the end of the usual numbers.
-        number = 181
-        while (street, number, flat) in self._taken:
-            number += 1
+        # A crowded street: a new building at the far end.
+        number = self._far_end.get(street, 240) + 1
+        self._far_end[street] = number
         return number
 
     def house(self, rng: random.Random) -> Premises:

@@ -41,6 +41,7 @@ from threadline.synth.operations import (
 )
 from threadline.synth.people import ANYONE, Person, PersonFactory, Traits
 from threadline.synth.places import Gazetteer, Premises, address_spelling, location_value
+from threadline.synth.rng import stream
 from threadline.synth.text import TITLES, Body, Scene, Sentence, compose
 from threadline.synth.truth import Opportunity
 from threadline.synth.writer import (
@@ -93,6 +94,12 @@ class World:
         self.registry = VehicleRegistry()
         self.people = PersonFactory(self.gazetteer, self.phonebook, self.registry)
         self.planted: list[Planted] = []
+        staff = stream(seed, "officers")
+        self._officers = [
+            f"{staff.choice(('PC', 'PC', 'DC', 'DC', 'DS'))} {staff.randint(100, 9999)} "
+            f"{draw_name(staff, staff.choice(('male', 'female'))).surname.upper()}"
+            for _ in range(max(40, round(120 * scale**0.5)))
+        ]
         self._action_numbers: dict[str, int] = {}
         self._actions = 0
         self._events = 0
@@ -141,9 +148,8 @@ class World:
         )
 
     def officer(self, rng: random.Random) -> str:
-        name = draw_name(rng, rng.choice(("male", "female")))
-        rank = rng.choice(("PC", "PC", "DC", "DC", "DS"))
-        return f"{rank} {rng.randint(100, 9999)} {name.surname.upper()}"
+        """An officer of the force; the same officers recur across the material."""
+        return rng.choice(self._officers)
 
     # Helpers ------------------------------------------------------------------------
 
