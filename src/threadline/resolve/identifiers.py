@@ -106,7 +106,9 @@ def place_keys(address: str | None, postcode: str | None) -> PlaceKeys:
         if first and not any(c.isdigit() for c in first) and len(parts) > 1:
             # "Mumtaz Takeaway, 4 Wellgate, Riverton": a premises name, then the street line.
             premises = first
-            street = normalise_text_key(parts[1]) or None
+            second = normalise_text_key(parts[1])
+            # A street line has a number; "Mumtaz Takeaway, Riverton" names only a town.
+            street = second if any(c.isdigit() for c in second) else None
         else:
             street = first or None
     code = normalise_postcode(postcode) if postcode else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -349,7 +350,7 @@ EDGE_COLUMNS = ["unique_id_l", "unique_id_r", "match_weight", "match_probability
 
 def _edges(frame: SplinkDataFrame) -> pa.Table:
     table: pa.Table = frame.as_pyarrow_table()  # type: ignore[no-untyped-call]
-    keep = [c for c in table.column_names if c in EDGE_COLUMNS or c.startswith(("gamma_", "bf_"))]
+    keep = [c for c in table.column_names if c in EDGE_COLUMNS or c.startswith("mw_")]
     return table.select(keep)
 
 
@@ -390,12 +391,20 @@ def predict_new(
     return pa.concat_tables(parts, promote_options="default")
 
 
-def comparison_labels(model: dict[str, Any]) -> dict[str, list[str]]:
-    """Comparison name → level labels by gamma value (so evidence can be told in words)."""
-    labels: dict[str, list[str]] = {}
+def level_weights(model: dict[str, Any]) -> dict[str, list[tuple[float, str]]]:
+    """Comparison name → (match weight, label) of each level the model scores.
+
+    Splink 5 reports each pair's weight per comparison (``mw_<name>``), not the
+    level; the level is the one whose weight log2(m/u) that is. A comparison
+    missing on either side weighs 0 and is not listed as evidence.
+    """
+    weights: dict[str, list[tuple[float, str]]] = {}
     for comparison in model["comparisons"]:
-        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
-        # gamma counts down from the first non-null level (highest) to 0 (else).
-        ordered = [str(lv.get("label_for_charts", "")) for lv in reversed(levels)]
-        labels[str(comparison["output_column_name"])] = ordered
-    return labels
+        levels = []
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            m, u = float(level["m_probability"]), float(level["u_probability"])
+            levels.append((math.log2(m / u), str(level.get("label_for_charts", ""))))
+        weights[str(comparison["output_column_name"])] = levels
+    return weights

@@ -103,15 +103,14 @@ def read_subjects(session: Session) -> list[SubjectRow]:
     return rows
 
 
-def _evidence(row: dict[str, Any], labels: dict[str, list[str]]) -> dict[str, Any]:
+def _evidence(row: dict[str, Any], levels: dict[str, list[tuple[float, str]]]) -> dict[str, Any]:
     evidence: dict[str, Any] = {}
-    for name, names in labels.items():
-        gamma = row.get(f"gamma_{name}")
-        factor = row.get(f"bf_{name}")
-        if gamma is None or gamma < 0 or factor is None:
+    for name, options in levels.items():
+        weight = row.get(f"mw_{name}")
+        if weight is None or weight == 0.0 or not options:
             continue  # missing on one side: no evidence either way
-        label = names[gamma] if gamma < len(names) else str(gamma)
-        evidence[name] = {"level": label, "weight": round(math.log2(max(factor, 1e-300)), 2)}
+        label = min(options, key=lambda option: abs(option[0] - weight))[1]
+        evidence[name] = {"level": label, "weight": round(float(weight), 2)}
     return evidence
 
 
@@ -119,14 +118,14 @@ def _person_edges(table: pa.Table, model: dict[str, Any]) -> list[PersonEdge]:
     """Pairs at or above the threshold, strongest first, with their evidence."""
     table = table.filter(pc.greater_equal(table["match_probability"], people.MATCH_THRESHOLD))
     table = table.sort_by([("match_weight", "descending"), ("unique_id_l", "ascending")])
-    labels = people.comparison_labels(model)
+    levels = people.level_weights(model)
     return [
         PersonEdge(
             int(row["unique_id_l"]),
             int(row["unique_id_r"]),
             float(row["match_weight"]),
             float(row["match_probability"]),
-            _evidence(row, labels),
+            _evidence(row, levels),
         )
         for row in table.to_pylist()
     ]

@@ -1,0 +1,94 @@
+"""Unit tests of resolution's pure parts: features, variants, Soundex, constrained clustering."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from threadline.resolve.cluster import cluster
+from threadline.resolve.features import SubjectRow, person_features
+from threadline.resolve.identifiers import Occurrence, classify, entity_id, group_places
+from threadline.resolve.variants import canonical_forename, canonical_surname, fold, soundex
+
+
+def test_soundex_follows_the_standard() -> None:
+    assert soundex("robert") == soundex("rupert") == "R163"
+    assert soundex("ashcraft") == "A261"
+    assert soundex("tymczak") == "T522"
+    assert soundex("pfister") == "P236"
+    assert soundex("") is None
+
+
+def test_variants_group_transliterations_and_nicknames() -> None:
+    assert canonical_forename("muhammad") == canonical_forename("mo") == "mohammed"
+    assert canonical_forename(fold("Paweł")) == canonical_forename("paul")
+    assert canonical_surname("aly") == "ali"
+    assert canonical_forename("zebedee") == "zebedee"
+
+
+def test_features_of_a_subject() -> None:
+    row = SubjectRow(
+        ref="R/S1",
+        name="ALI, Mohamed",
+        dob=dt.date(1979, 3, 2),
+        phones=["07700 900123", "not a phone"],
+        vehicles=["ab12 cde"],
+        postcode="rv6 2ab",
+        address="12 Canal St, Riverton",
+        nominal="NICHE-44821",
+    )
+    f = person_features(0, row)
+    assert (f.fn, f.fn_canon, f.sn, f.sn_canon) == ("mohamed", "mohammed", "ali", "ali")
+    assert f.dob == "1979-03-02" and f.dob_swapped == "1979-02-03"
+    assert f.phones == ["+447700900123"] and f.vehicles == ["AB12CDE"]
+    assert f.postcode == "RV6 2AB" and f.address == "12 canal street"
+    assert f.nominal_system == "NICHE-#"
+
+
+def test_age_gives_a_birth_year_from_the_owners_date() -> None:
+    row = SubjectRow(ref="R/S1", name="Mohamed Aly", age=25, owner_date=dt.date(2004, 6, 1))
+    f = person_features(0, row)
+    assert f.birth_year == 1979 and f.birth_year_from_age and f.dob is None
+
+
+def test_fingerprint_changes_with_the_subject() -> None:
+    a = person_features(0, SubjectRow(ref="X/S1", name="Ann SMITH"))
+    b = person_features(5, SubjectRow(ref="X/S1", name="Ann SMITH"))
+    c = person_features(0, SubjectRow(ref="X/S1", name="Anne SMITH"))
+    assert a.fingerprint() == b.fingerprint() != c.fingerprint()
+
+
+def test_clustering_honours_cannot_link_against_chains() -> None:
+    # 0-1 and 1-2 are strong; 0 and 2 must never be together.
+    clusters, used = cluster(range(3), [(0, 1), (1, 2)], cannot=[(0, 2)])
+    assert sorted(map(sorted, clusters.groups())) == [[0, 1], [2]]
+    assert used == [0]
+
+
+def test_clustering_takes_must_links_first() -> None:
+    clusters, used = cluster(range(4), [(2, 3)], must=[(0, 1)])
+    assert sorted(map(sorted, clusters.groups())) == [[0, 1], [2, 3]]
+    assert used == [0, 1]
+
+
+def test_identifiers_classify_and_ids_are_stable() -> None:
+    assert classify("ab12 cde") == ("vehicle", "AB12CDE")
+    assert classify("07700 900123") == ("phone", "+447700900123")
+    assert classify("Ann <ANN@Example.org>") == ("email", "ann@example.org")
+    assert classify("hello") is None
+    assert entity_id("phone", "+447700900123") == entity_id("phone", "+447700900123")
+
+
+def test_places_join_on_street_line_and_premises() -> None:
+    def occ(ref: str) -> Occurrence:
+        return Occurrence("record", ref, "locations", ref, "OP", ref)
+
+    places = group_places(
+        [
+            ("Mumtaz Takeaway, 4 Wellgate, Riverton", "RV6 1AA", occ("a")),
+            ("4 WELLGATE", None, occ("b")),
+            ("Mumtaz Takeaway, Riverton", None, occ("c")),
+            ("9 Other Road", "RV6 1AA", occ("d")),
+        ]
+    )
+    groups = sorted(sorted(o.ref for o in p.members) for p in places)
+    assert groups == [["a", "b", "c"], ["d"]]
