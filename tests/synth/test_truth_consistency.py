@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.synth.conftest import Bundle
+from threadline.evaluate.truth import Truth
 from threadline.synth.names import ORIGINS, forename_variants, surname_variants
 from threadline.synth.truth import KINDS, RECORD_KINDS
 
@@ -185,3 +186,18 @@ def test_decoys_are_persons_with_the_same_or_a_similar_name(scale_one: Bundle) -
             (fore_a, *_, sur_a), (fore_b, *_, sur_b) = (persons[p]["name"].split() for p in group)
             assert _alike(fore_a, fore_b, forename_variants), group
             assert _alike(sur_a, sur_b, surname_variants), group
+
+
+def test_the_evaluation_instrument_reads_the_truth(scale_one: Bundle) -> None:
+    truth = Truth.load(scale_one.path / "truth.json")
+    assert len(truth.persons) == len(scale_one.truth["persons"])
+    assert len(truth.opportunities) == len(scale_one.truth["opportunities"])
+    assert len(truth.near_misses) == len(scale_one.truth["near_misses"])
+    assert truth.decoy_pairs
+    located = {r for r in truth.locations_of_record}
+    assert located == {
+        r
+        for k, e in scale_one.truth["identifiers"].items()
+        if k.startswith("location:")
+        for r in e["records"]
+    }

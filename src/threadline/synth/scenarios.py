@@ -73,14 +73,23 @@ class Stage:
     def era(self, op: Operation) -> tuple[dt.date, dt.date]:
         return (op.opened - dt.timedelta(days=365), op.until)
 
-    def suspect(self, *, vehicle_rate: float = 1.0, phone_rate: float = 1.0) -> Person:
-        """A man with a number nobody else holds and cars nobody else drives."""
+    def suspect(
+        self, *, vehicle_rate: float = 1.0, phone_rate: float = 1.0, unique_phone: bool = False
+    ) -> Person:
+        """A man with cars nobody else drives.
+
+        Args:
+            unique_phone: give him a number no one else ever holds (or none once
+                those run out), for scenarios that turn on his phone.
+        """
         traits = Traits(
-            vehicle_rate=vehicle_rate, phone_rate=phone_rate, reserved_phone=True, nickname_rate=0.6
+            vehicle_rate=vehicle_rate,
+            phone_rate=phone_rate,
+            reserved_phone=unique_phone,
+            nickname_rate=0.6,
         )
-        return self.world.adult(
-            self.rng, (dt.date(1997, 1, 1), dt.date(2025, 6, 30)), traits=traits
-        )
+        era = (dt.date(1997, 1, 1), dt.date(2025, 6, 30))
+        return self.world.adult(self.rng, era, traits=traits)
 
     def victim(self, day: dt.date, traits: Traits = ANYONE) -> Person:
         return self.world.child(self.rng, day, (day, day + dt.timedelta(days=3 * 365)), traits)
@@ -392,7 +401,7 @@ def plant_untraced_vehicle(stage: Stage) -> None:
 def plant_untraced_phone(stage: Stage) -> None:
     """A number in two records; a trace action was raised and never allocated."""
     op = stage.op()
-    owner = stage.suspect()
+    owner = stage.suspect(unique_phone=True)
     if not owner.phones:
         # The never-reused numbers are used up (a very large world): plant a car instead.
         plant_untraced_vehicle(stage)
@@ -444,7 +453,7 @@ def near_untraced_traced(stage: Stage) -> None:
 
 def near_untraced_live_action(stage: Stage) -> None:
     op = stage.op()
-    owner = stage.suspect()
+    owner = stage.suspect(unique_phone=True)
     if not owner.phones:
         near_untraced_traced(stage)
         return
@@ -481,7 +490,7 @@ def _disclosure(
 ) -> tuple[Operation, Person, Person, dt.date, str]:
     op = stage.op()
     moment = stage.day(op)
-    suspect = stage.suspect()
+    suspect = stage.suspect(unique_phone=True)
     traits = Traits(phone_rate=1.0, reserved_phone=True) if victim_phone else Traits()
     victim = stage.victim(moment, traits)
     kind = stage.rng.choice(("statement", "interview", "referral"))
@@ -811,7 +820,7 @@ def near_after_nfa_same_day(stage: Stage) -> None:
 def _high_grade(stage: Stage, quality: str = "high") -> tuple[Operation, Person, dt.date, str]:
     op = stage.op()
     moment = stage.day(op)
-    suspect = stage.suspect()
+    suspect = stage.suspect(unique_phone=True)
     scene = Scene(
         suspects=[suspect], phone=suspect.phone_at(moment), vehicle=suspect.vehicle_at(moment)
     )
