@@ -23,6 +23,7 @@ from threadline.domain.normalise import (
     normalise_vrm,
     vrm_format,
 )
+from threadline.extract.lexicon import is_car_make
 from threadline.extract.spans import Found
 
 # A run that has the shape of a mark in one of the four families, in any case,
@@ -115,6 +116,10 @@ def vehicles(text: str) -> Iterator[Found]:
         normalised = normalise_vrm(surface)
         if normalised is None:
             continue
+        if vrm_format(normalised) == "dateless" and is_car_make(
+            surface.split()[0].rstrip("0123456789")
+        ):
+            continue  # a make and model number: "BMW 3 Series"
         if is_plausible_vrm_token(surface):
             confidence = 0.95 if vrm_format(normalised) == "current" else 0.85
             yield Found(

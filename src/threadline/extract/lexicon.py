@@ -45,10 +45,32 @@ COMMON_CAPITALISED: Final[frozenset[str]] = _words(
     abduction missing home returned released charged arrested arrest bailed
     mr mrs ms miss mx dr sir madam
     monday tuesday wednesday thursday friday saturday sunday
-    january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec
+    operation op
     """
 )
+
+
+#: Car makes: a capitalised word after one is a model (``Seat Leon``), never a name.
+CAR_MAKES: Final[frozenset[str]] = _words(
+    """
+    alfa audi bmw chevrolet chrysler citroen dacia daewoo daihatsu fiat ford honda hyundai
+    isuzu jaguar jeep kia lada land lexus mazda mercedes mg mini mitsubishi nissan opel
+    perodua peugeot porsche proton range renault rover saab seat skoda smart subaru suzuki
+    tesla toyota vauxhall volkswagen volvo vw
+    """
+)
+
+#: Words that are never a nickname on their own, even in quotes.
+FUNCTION_WORDS: Final[frozenset[str]] = _words(
+    """
+    a an the and or but of in on at to by for from with he she it they we i you his her
+    this that yes no not ok
+    """
+)
+
+
+def is_car_make(word: str) -> bool:
+    return word.casefold() in CAR_MAKES
 
 
 def is_common(word: str) -> bool:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Final
 
-from threadline.extract.lexicon import is_acronym, is_common
+from threadline.extract.lexicon import FUNCTION_WORDS, is_acronym, is_car_make, is_common
 from threadline.extract.spans import Found
 
 _WORD: Final = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*")
@@ -45,6 +45,8 @@ _DESCRIPTION_BEFORE: Final = re.compile(
     r"\b(?:an?\s+)?((?:[A-Z][a-z]+\s){0,2}(?:male|female)(?:\s(?:in\shis|in\sher)?\s?\d0s)?)"
     r"\s+(?:known\sas|called|aka|nicknamed)\s+[" + _QUOTES + r"]?$"
 )
+# Words right after a run that make it a description ("Middle Eastern male").
+_DESCRIBES: Final = re.compile(r"\s(?:male|female|man|woman|boy|girl)s?\b")
 # A mixed-case name given with an age: "Segun Ogunleye (13)".
 _NAME_WITH_AGE: Final = re.compile(
     r"(?<![\w])((?:[A-Z][a-z'’\-]+\s){0,2}[A-Z][a-z'’\-]+)\s\((\d{1,2})\)"
@@ -52,34 +54,51 @@ _NAME_WITH_AGE: Final = re.compile(
 
 
 def _is_caps(word: str) -> bool:
-    letters = [c for c in word if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
+    return len(word) >= 2 and word.isupper()
 
 
 def _is_title(word: str) -> bool:
-    return word[0].isupper() and any(c.islower() for c in word[1:])
+    return word[0].isupper() and not word.isupper()
+
+
+def _is_initial(word: str) -> bool:
+    return len(word) == 1 and word.isupper() and word not in ("A", "I")
 
 
 def _name_runs(text: str) -> list[tuple[int, int, bool]]:
-    """Runs of name-like words joined by single spaces: ``(start, end, has_capitals)``."""
+    """Runs of name-like words joined by single spaces: ``(start, end, has_capitals)``.
+
+    A word is name-like when it is in capitals (not an acronym), capitalised
+    (not a common word of the logs), an initial, or a particle inside a run.
+    Words right after a car make are its model (``Seat Leon``), not a name.
+    """
     runs: list[tuple[int, int, bool]] = []
     current: list[re.Match[str]] = []
 
     def close() -> None:
-        while current and current[-1].group().lower() in _PARTICLES:
+        while current and (
+            current[-1].group().lower() in _PARTICLES or _is_initial(current[-1].group())
+        ):
             current.pop()
         if current:
             caps = any(_is_caps(m.group()) for m in current)
             runs.append((current[0].start(), current[-1].end(), caps))
         current.clear()
 
+    previous = ""
     for match in _WORD.finditer(text):
         word = match.group()
-        namelike = (
+        if not word[0].isupper() and not (current and word in _PARTICLES):
+            close()
+            previous = word
+            continue
+        namelike = not is_car_make(previous) and (
             (_is_caps(word) and not is_acronym(word))
             or (_is_title(word) and not is_common(word))
-            or (bool(current) and word.lower() in _PARTICLES)
+            or (bool(current) and (word.lower() in _PARTICLES or _is_initial(word)))
+            or (_is_initial(word) and text[match.end() : match.end() + 1] == " ")
         )
+        previous = word
         joined = bool(current) and text[current[-1].end() : match.start()] == " "
         if not namelike:
             close()
@@ -104,7 +123,9 @@ def rule_people(text: str, taken: Sequence[Found]) -> list[Found]:
         for match in pattern.finditer(text):
             start, end = match.span(1)
             words = match.group(1).split()
-            if all(is_common(w) or is_acronym(w) for w in words) or not free(start, end):
+            if all(w.lower() in FUNCTION_WORDS or is_acronym(w) for w in words):
+                continue
+            if not free(start, end):
                 continue
             found.append(
                 Found(
@@ -119,9 +140,14 @@ def rule_people(text: str, taken: Sequence[Found]) -> list[Found]:
                 )
             )
     for start, end, caps in _name_runs(text):
-        if caps and free(start, end):
-            surface = text[start:end]
+        surface = text[start:end]
+        if not free(start, end) or _DESCRIBES.match(text, end):
+            continue
+        if caps:
             found.append(Found(start, end, surface, "person", surface, "rule:capitals", 0.85))
+        elif " " in surface:
+            # Two or more capitalised words that are not sentence words, places or a car.
+            found.append(Found(start, end, surface, "person", surface, "rule:name-pair", 0.6))
     for match in _NAME_WITH_AGE.finditer(text):
         start, end = match.span(1)
         while True:
@@ -152,6 +178,9 @@ def ner_people(
             continue
         start, end = words[0].start(), words[-1].end()
         if any(ch.isdigit() for ch in text[start:end]):
+            continue
+        before = text[max(0, start - 20) : start].split()
+        if before and is_car_make(before[-1]):
             continue
         if any(f.overlaps(start, end) for f in (*taken, *found)):
             continue

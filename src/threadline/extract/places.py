@@ -25,9 +25,11 @@ from threadline.extract.spans import Found
 _STREET_TYPES: Final = (
     "Street|St|Road|Rd|Lane|Ln|Avenue|Ave|Av|Terrace|Terr|Tce|Close|Cl|Court|Ct|"
     "Crescent|Cres|Row|Walk|Way|Grove|Gr|Drive|Dr|Place|Pl|Square|Sq|Gardens|Gdns|"
-    "Parade|Pde|Mews|Rise|Hill|Green|Gate|Vale|View|Park|Fold|Croft|Yard|Wharf|Bank|"
-    "Broadway|Circus|Embankment|Precinct|Promenade"
+    "Parade|Pde|Mews|Gate|Park|Wharf|Broadway|Circus|Embankment|Precinct|Promenade"
 )
+# Street types that are also common surnames ("Hannah Hill", "Darren Green"):
+# taken only after a house number.
+_NUMBERED_STREET_TYPES: Final = _STREET_TYPES + "|Hill|Green|Rise|Vale|View|Fold|Croft|Yard|Bank"
 _BUSINESS_WORDS: Final = (
     "Takeaway|Take Away|Kebab House|Kebabs?|Pizza|Pizzeria|Fish Bar|Chippy|Grill|Chicken|"
     "Spice|Balti House|Balti|Tandoori|Curry House|Peri Peri|Burger Bar|Burgers|Noodle Bar|"
@@ -36,15 +38,21 @@ _BUSINESS_WORDS: Final = (
     "Newsagents?|Off Licence|Supermarket|Guest House|Hotel|Lodge|Inn|Motel|Hostel|"
     "Hand Car Wash|Car Wash|Valeting|Garage|Snooker Club|Pool Hall|Club|Shisha Lounge|"
     "Shisha Bar|Lounge|Bar|Pub|Tavern|Arms|Amusements|Arcade|Barbers?|Salon|Gym|"
-    "Leisure Centre|Community Centre|Centre|Retail Park|Shopping Centre"
+    "Leisure Centre|Community Centre|Centre|Retail Park|Shopping Centre|Rec|Recreation Ground|"
+    "Playing Fields?|Interchange|Bus Station|Train Station|Station|Car Park|Woods|Basin|Flats|"
+    "Common|Heath|Quay|Marina|Meadows|Reservoir|Cemetery|Allotments|Precinct"
 )
 _CAP: Final = r"[A-Z][A-Za-z'’\-]*"
 _STREET_NAME: Final = (
     rf"(?:(?:{_CAP}\s){{1,3}}(?:{_STREET_TYPES})\b|[A-Z][a-z]+gate\b(?:\s(?:Row|Road))?)"
 )
+_NUMBERED_STREET_NAME: Final = (
+    rf"(?:(?:{_CAP}\s){{1,3}}(?:{_NUMBERED_STREET_TYPES})\b|[A-Z][a-z]+gate\b(?:\s(?:Row|Road))?)"
+)
 _NUMBER: Final = r"\d{1,4}[A-Za-z]?"
 _ADDRESS: Final = (
-    rf"(?:(?:Flat|Apartment|Apt|Unit|Room)\s{_NUMBER},?\s|{_NUMBER}/)?{_NUMBER},?\s{_STREET_NAME}"
+    rf"(?:(?:Flat|Apartment|Apt|Unit|Room)\s{_NUMBER},?\s|{_NUMBER}/)?"
+    rf"{_NUMBER},?\s{_NUMBERED_STREET_NAME}"
 )
 _POSTCODE_TAIL: Final = r",?\s[A-Z]{1,2}[0-9][0-9A-Z]?\s?[0-9][A-Z]{2}\b"
 _BUSINESS: Final = rf"(?:{_CAP}\s|&\s){{1,3}}(?:{_BUSINESS_WORDS})\b"
@@ -58,8 +66,47 @@ _PLACE: Final = re.compile(
 _LEADING_WORD: Final = re.compile(r"[A-Za-z'’\-]+\s")
 
 
-def places(text: str) -> Iterator[Found]:
-    """Every named place in ``text``, as ``location`` mentions."""
+# A road's own type: a place whose name ends in one is a road, not a place on a road.
+_ROAD: Final = re.compile(
+    r"(?:Street|St|Road|Rd|Lane|Ln|Avenue|Ave|Av|Terrace|Terr|Tce|Close|Cl|Court|Ct|"
+    r"Crescent|Cres|Row|Walk|Way|Grove|Gr|Drive|Dr|Gardens|Gdns|Mews|Gate|gate)$"
+)
+
+
+def places(text: str) -> list[Found]:
+    """Every named place in ``text``, as ``location`` mentions.
+
+    A named place followed by the road it is on (``Moor Park, Moor Lane``) is
+    one mention, keyed by the place's name.
+    """
+    found = list(_places(text))
+    merged: list[Found] = []
+    for place in found:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and text[last.end : place.start] == ", "
+            and last.detail.get("kind") in ("business", "street")
+            and not _ROAD.search(last.text)
+            and place.detail.get("kind") in ("street", "address")
+            and "address" not in last.detail
+        ):
+            merged[-1] = Found(
+                last.start,
+                place.end,
+                text[last.start : place.end],
+                "location",
+                last.normalised,
+                last.extractor,
+                last.confidence,
+                detail={**last.detail, "address": place.normalised or ""},
+            )
+            continue
+        merged.append(place)
+    return merged
+
+
+def _places(text: str) -> Iterator[Found]:
     for match in _PLACE.finditer(text):
         start, end = match.start(), match.end()
         kind = (

@@ -118,22 +118,21 @@ def _keys(person: Found) -> set[str]:
 def assign_roles(text: str, people: Sequence[Found]) -> list[Found]:
     """Each person mention with a role and, in ``detail["role_rule"]``, the rule that gave it."""
     own = [_own_role(text, p) for p in people]
-    known: dict[str, str] = {}
-    for person, decided in zip(people, own, strict=True):
-        if decided is not None:
-            for key in _keys(person):
-                # A victim cue is the strongest: a child named once with an age
-                # stays a child when named again.
-                if known.get(key) != "victim":
-                    known[key] = decided[0]
+    decided_keys = [
+        (_keys(p), decided[0]) for p, decided in zip(people, own, strict=True) if decided
+    ]
     out: list[Found] = []
     for person, decided in zip(people, own, strict=True):
         if decided is not None:
             out.append(person.with_role(decided[0], role_rule=decided[1]))
             continue
-        shared = [known[k] for k in _keys(person) if k in known]
+        keys = _keys(person)
+        # The same person again: one name's words within the other's ("HILL",
+        # "Rebecca HILL"); a shared surname alone ("Imran AHMED", "Farah
+        # AHMED") is not enough. A victim cue wins: a child stays a child.
+        shared = [role for other, role in decided_keys if keys and (keys <= other or other <= keys)]
         nickname = bool(person.detail.get("nickname"))
-        if shared and not (nickname and shared[0] == "victim"):
+        if shared and not nickname:
             role = "victim" if "victim" in shared else shared[0]
             out.append(person.with_role(role, role_rule="same-name"))
         else:
