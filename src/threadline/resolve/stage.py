@@ -37,6 +37,7 @@ from threadline.resolve.identifiers import (
     group_places,
 )
 from threadline.resolve.judgements import SAME, active_constraints, judgement_state
+from threadline.resolve.mentions import MentionRow, join_person_mentions, read_mentions
 from threadline.store.entity_models import Entity, EntityLink, EntityMember, ResolutionRun
 from threadline.store.models import (
     Action,
@@ -191,7 +192,9 @@ class ResolveStage:
             elif affected:
                 session.execute(delete(Entity).where(Entity.id.in_(sorted(affected))))
             written = self._write_people(session, subjects, features, groups, edges)
-            keyed = self._write_keyed(session, subjects)
+            mentions = read_mentions(session)
+            joined_mentions = self._write_person_mentions(session, subjects, mentions)
+            keyed = self._write_keyed(session, subjects, mentions)
             session.add(
                 ResolutionRun(
                     mode="incremental" if incremental else "full",
@@ -206,6 +209,7 @@ class ResolveStage:
             "subjects": len(subjects),
             "subjects_resolved": len(new),
             "person_entities": written,
+            "person_mentions_joined": joined_mentions,
             **keyed,
         }
         report.notes.append(f"{'incremental' if incremental else 'full'} run on {backend.name}")
@@ -337,11 +341,49 @@ class ResolveStage:
         _insert(session, EntityLink, link_rows)
         return len(entity_rows)
 
-    def _write_keyed(self, session: Session, subjects: Sequence[SubjectRow]) -> dict[str, int]:
+    def _write_person_mentions(
+        self, session: Session, subjects: Sequence[SubjectRow], mentions: Sequence[MentionRow]
+    ) -> int:
+        """Person mentions, re-joined every run (a pass over names, no model)."""
+        person_ids = select(Entity.id).where(Entity.type == "person")
+        session.execute(
+            delete(EntityMember).where(
+                EntityMember.kind == "mention", EntityMember.entity_id.in_(person_ids)
+            )
+        )
+        members = session.execute(
+            select(EntityMember.ref, EntityMember.entity_id)
+            .join(Entity, Entity.id == EntityMember.entity_id)
+            .where(Entity.type == "person", EntityMember.kind == "subject")
+        )
+        entity_of_subject = {str(ref): str(entity) for ref, entity in members}
+        joined = join_person_mentions(mentions, subjects, entity_of_subject)
+        by_id = {m.id: m for m in mentions}
+        rows = [
+            {
+                "entity_id": entity,
+                "kind": "mention",
+                "ref": str(mention_id),
+                "via": rule,
+                "record_id": by_id[mention_id].record_id,
+                "operation_id": by_id[mention_id].operation_id,
+                "span_start": by_id[mention_id].start,
+                "span_end": by_id[mention_id].end,
+                "text": by_id[mention_id].text,
+                "fingerprint": None,
+            }
+            for mention_id, (entity, rule) in sorted(joined.items())
+        ]
+        _insert(session, EntityMember, rows)
+        return len(rows)
+
+    def _write_keyed(
+        self, session: Session, subjects: Sequence[SubjectRow], mentions: Sequence[MentionRow]
+    ) -> dict[str, int]:
         """Identifiers and places: rebuilt each run (cheap: a pass over keys, no model)."""
         session.execute(delete(Entity).where(Entity.type.in_(KEYED_TYPES)))
         entities = [
-            *group_identifiers(_identifier_items(session, subjects)),
+            *group_identifiers(_identifier_items(session, subjects, mentions)),
             *group_places(_place_items(session, subjects)),
         ]
         entity_rows = []
@@ -396,8 +438,25 @@ def _insert(session: Session, table: type[Any], rows: list[dict[str, Any]]) -> N
 
 
 def _identifier_items(
-    session: Session, subjects: Sequence[SubjectRow]
+    session: Session, subjects: Sequence[SubjectRow], mentions: Sequence[MentionRow]
 ) -> Iterable[tuple[str, str, Occurrence]]:
+    for m in mentions:
+        if m.type in ("vehicle", "phone", "email"):
+            found = classify(m.normalised or m.text)
+            if found and found[0] == m.type:
+                yield (
+                    found[0],
+                    found[1],
+                    Occurrence(
+                        "mention",
+                        str(m.id),
+                        "text",
+                        m.record_id,
+                        m.operation_id,
+                        m.text,
+                        (m.start, m.end),
+                    ),
+                )
     for s in subjects:
         for field_name, values in (("phones", s.phones), ("vehicles", s.vehicles)):
             for raw in values:
