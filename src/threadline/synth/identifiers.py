@@ -130,11 +130,23 @@ def phone_spelling(phone: Phone, rng: random.Random) -> str:
 
 @dataclass(frozen=True)
 class Vehicle:
-    """A vehicle: its mark (``TA05 KTX``), what it looks like, when it was first registered."""
+    """A vehicle: its mark (``TA05 KTX``), colour and model, when it was first registered."""
 
     mark: str
-    description: str
+    colour: str
+    model: str
     registered: dt.date
+
+    @property
+    def description(self) -> str:
+        """``silver Vauxhall Astra``."""
+        return f"{self.colour} {self.model}"
+
+    @property
+    def short_description(self) -> str:
+        """Without the make, as officers often write it: ``silver Astra``."""
+        make, _, rest = self.model.partition(" ")
+        return f"{self.colour} {rest or make}"
 
     @property
     def compact(self) -> str:
@@ -378,8 +390,7 @@ class VehicleRegistry:
             if mark.replace(" ", "") not in self._issued:
                 break
         self._issued.add(mark.replace(" ", ""))
-        description = f"{rng.choice(_COLOURS)} {rng.choice(_MODELS)}"
-        return Vehicle(mark, description, registered)
+        return Vehicle(mark, rng.choice(_COLOURS), rng.choice(_MODELS), registered)
 
     def is_issued(self, compact: str) -> bool:
         return compact in self._issued

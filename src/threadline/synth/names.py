@@ -330,14 +330,18 @@ def draw_name(rng: random.Random, gender: str, origin: Origin | None = None) -> 
     return FullName(rng.choice(forenames), surname, origin.name)
 
 
-def nicknames_for(rng: random.Random, name: FullName) -> tuple[str, ...]:
+_MALE_ONLY = frozenset({"Big Man", "Taxi Man", "Bossman", "Uncle", "Prince", "Junior", "Chief"})
+_ANY_GENDER = tuple(n for n in STREET_NAMES if n not in _MALE_ONLY)
+
+
+def nicknames_for(rng: random.Random, name: FullName, gender: str) -> tuple[str, ...]:
     """Zero to two nicknames: a short form of the given name and/or a street name."""
     found: list[str] = []
     short = _SHORT_FORMS.get(name.forename)
     if short and rng.random() < 0.6:
         found.append(short)
     if rng.random() < 0.45:
-        street = rng.choice(STREET_NAMES)
+        street = rng.choice(STREET_NAMES if gender == "male" else _ANY_GENDER)
         if street not in found:
             found.append(street)
     return tuple(found)

@@ -227,7 +227,7 @@ class PersonFactory:
             for _ in range(rng.choice((0, 0, 1, 1, 2))):
                 homes.append((_random_day(rng, *era), self.gazetteer.house(rng)))
             homes.sort(key=lambda h: h[0])
-        nicknames = nicknames_for(rng, name) if rng.random() < traits.nickname_rate else ()
+        nicknames = nicknames_for(rng, name, gender) if rng.random() < traits.nickname_rate else ()
         person = Person(pid, self.count, name, gender, dob, nicknames, description, homes)
         if copied:
             person.similar_to.append(copied)

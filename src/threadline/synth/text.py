@@ -71,21 +71,38 @@ class TextBuilder:
     def _variant(self, name: str, variants: tuple[str, ...]) -> str:
         return name if self.rng.random() < 0.6 else self.rng.choice(variants)
 
+    def pick(self, *options: str) -> str:
+        """One of several ways of saying the same thing."""
+        return self.rng.choice(options)
+
     def name(self, person: Person, role: str) -> TextBuilder:
-        """The person by name: ``Tariq HUSSAIN``, ``HUSSAIN``, ``Tariq Hussain`` ..."""
+        """The person by name: ``Tariq HUSSAIN``, ``HUSSAIN``, ``T. HUSSAIN``, ``Mr HUSSAIN`` ..."""
         fore = self._variant(person.name.forename, forename_variants(person.name.forename))
         sur = self._variant(person.name.surname, surname_variants(person.name.surname))
         if self.rng.random() < 0.05:
             sur = typo(sur, self.rng)
         roll = self.rng.random()
-        if roll < 0.6:
+        if roll < 0.5:
             surface = f"{fore} {sur.upper()}"
-        elif roll < 0.75:
+        elif roll < 0.62:
             surface = f"{fore} {sur}"
-        elif roll < 0.93:
+        elif roll < 0.76:
             surface = sur.upper()
-        else:
+        elif roll < 0.81:
             surface = f"{sur.upper()} {fore}"
+        elif roll < 0.85:
+            surface = f"{sur.upper()}, {fore}"
+        elif roll < 0.9:
+            surface = f"{fore[0]}{self.pick('. ', ' ')}{sur.upper()}"
+        elif roll < 0.94:
+            surface = fore
+        else:
+            adult = person.age_at(self.day) >= 18
+            title = ("Mr" if adult else "Master") if person.gender == "male" else "Miss"
+            if adult and person.gender == "female":
+                title = self.pick("Miss", "Ms", "Mrs")
+            self.add(f"{title} ")
+            surface = sur.upper()
         return self.mention(surface, person.pid, role)
 
     def nickname(self, person: Person, role: str) -> TextBuilder:
@@ -98,20 +115,30 @@ class TextBuilder:
         nick = self.rng.choice(person.nicknames)
         sex = "female" if person.gender == "female" else "male"
         roll = self.rng.random()
-        if roll < 0.45:
+        if roll < 0.35:
             return self.add(f"a {sex} known as '").mention(nick, person.pid, role).add("'")
-        if roll < 0.7:
+        if roll < 0.5:
             return self.add(f"a {sex} called ").mention(nick, person.pid, role)
+        if roll < 0.6:
+            return self.add(f"a {sex} who goes by '").mention(nick, person.pid, role).add("'")
+        if roll < 0.7:
+            return self.add(f"a {sex} nicknamed ").mention(nick, person.pid, role)
+        if roll < 0.75:
+            return self.add(f"a {sex}, street name ").mention(nick, person.pid, role)
         return self.add("'").mention(nick, person.pid, role).add("'")
 
     def alias(self, person: Person, role: str) -> TextBuilder:
-        """After a name: `` aka 'Taz'``, `` known as Taz`` or `` 'Taz'``."""
+        """After a name: `` aka 'Taz'``, `` known as Taz``, `` (Taz)`` or `` 'Taz'``."""
         nick = self.rng.choice(person.nicknames)
         roll = self.rng.random()
-        if roll < 0.4:
+        if roll < 0.3:
             return self.add(" aka '").mention(nick, person.pid, role).add("'")
-        if roll < 0.7:
+        if roll < 0.5:
             return self.add(" known as ").mention(nick, person.pid, role)
+        if roll < 0.6:
+            return self.add(" also known as ").mention(nick, person.pid, role)
+        if roll < 0.75:
+            return self.add(" (").mention(nick, person.pid, role).add(")")
         return self.add(" '").mention(nick, person.pid, role).add("'")
 
     def person(self, person: Person, role: str) -> TextBuilder:
@@ -124,16 +151,33 @@ class TextBuilder:
         return self.name(person, role)
 
     def victim(self, person: Person) -> TextBuilder:
-        """``Chloe WRIGHT (14)``."""
+        """``Chloe WRIGHT (14)``, ``Chloe WRIGHT aged 14`` ..."""
         self.name(person, "victim")
-        return self.add(f" ({person.age_at(self.day)})")
+        age = person.age_at(self.day)
+        roll = self.rng.random()
+        if roll < 0.6:
+            return self.add(f" ({age})")
+        if roll < 0.8:
+            return self.add(f" aged {age}")
+        if roll < 0.9:
+            return self.add(f" ({age}yrs)")
+        return self
 
     def vehicle(self, vehicle: Vehicle, *, slip: float = 0.03) -> TextBuilder:
         surface = vehicle_spelling(vehicle, self.rng, self.registry, slip=slip, in_text=True)
         return self.mention(surface, vehicle.key, label=vehicle.mark)
 
     def described_vehicle(self, vehicle: Vehicle) -> TextBuilder:
-        return self.add(f"{vehicle.description} ").vehicle(vehicle)
+        """``silver Vauxhall Astra TA05KTX``, ``silver Astra, VRM TA05 KTX``, ``... (TA05KTX)``."""
+        described = vehicle.short_description if self.rng.random() < 0.2 else vehicle.description
+        roll = self.rng.random()
+        if roll < 0.55:
+            return self.add(f"{described} ").vehicle(vehicle)
+        if roll < 0.7:
+            return self.add(f"{described}, VRM ").vehicle(vehicle)
+        if roll < 0.85:
+            return self.add(f"{described} reg ").vehicle(vehicle)
+        return self.add(f"{described} (").vehicle(vehicle).add(")")
 
     def phone(self, phone: Phone) -> TextBuilder:
         return self.mention(phone_spelling(phone, self.rng), phone.key, label=phone.national)
@@ -200,6 +244,10 @@ def _pronoun(person: Person) -> str:
     return "she" if person.gender == "female" else "he"
 
 
+def _possessive(person: Person) -> str:
+    return "her" if person.gender == "female" else "his"
+
+
 def _object(person: Person) -> str:
     return "her" if person.gender == "female" else "him"
 
@@ -222,11 +270,14 @@ def _intel_sighting(b: TextBuilder, s: Scene) -> bool:
     if not (s.vehicle and s.place and s.suspects):
         return False
     if s.victims and b.rng.random() < 0.5:
-        b.victim(s.victims[0]).add(" seen getting into ")
+        b.victim(s.victims[0]).add(
+            b.pick(" seen getting into ", " observed getting into ", " collected in ")
+        )
     else:
         who = s.victims[0] if s.victims else None
         b.add(f"{_child(who, b.day) if who else 'Female, 14,'} seen getting into ")
-    b.described_vehicle(s.vehicle).add(" outside ").place(s.place).add(". Driver ")
+    b.described_vehicle(s.vehicle).add(f" {b.pick('outside', 'near', 'at the rear of')} ")
+    b.place(s.place).add(". Driver ")
     b.person(s.suspects[0], "suspect").add(f", {_age_band(s.suspects[0], b.day)}.")
     return True
 
@@ -234,16 +285,28 @@ def _intel_sighting(b: TextBuilder, s: Scene) -> bool:
 def intel_phone(b: TextBuilder, s: Scene) -> bool:
     if not (s.suspects and s.phone):
         return False
-    b.add("Information received that ").person(s.suspects[0], "suspect")
-    b.add(" is using ").phone(s.phone).add(" to contact females aged under 16.")
+    roll = b.rng.random()
+    if roll < 0.5:
+        b.add("Information received that ").person(s.suspects[0], "suspect")
+        b.add(" is using ").phone(s.phone).add(" to contact females aged under 16.")
+    elif roll < 0.75:
+        b.add("Intelligence suggests ").person(s.suspects[0], "suspect")
+        b.add(" is contacting young girls on ").phone(s.phone).add(".")
+    else:
+        b.person(s.suspects[0], "suspect").add(" believed to be using mobile number ")
+        b.phone(s.phone).add(" to arrange to meet girls.")
     return True
 
 
 def intel_address(b: TextBuilder, s: Scene) -> bool:
     if not (s.suspects and s.house):
         return False
-    b.person(s.suspects[0], "suspect").add(" believed to be taking young females to ")
-    b.place(s.house).add(".")
+    if b.rng.random() < 0.6:
+        b.person(s.suspects[0], "suspect").add(" believed to be taking young females to ")
+        b.place(s.house).add(".")
+    else:
+        b.add("Females under 16 reported to be taken to ").place(s.house).add(" by ")
+        b.person(s.suspects[0], "suspect").add(".")
     return True
 
 
@@ -258,7 +321,13 @@ def _intel_driver(b: TextBuilder, s: Scene) -> bool:
 def _intel_associating(b: TextBuilder, s: Scene) -> bool:
     if not (s.victims and s.suspects):
         return False
-    b.victim(s.victims[0]).add(" believed to be associating with ")
+    b.victim(s.victims[0]).add(
+        b.pick(
+            " believed to be associating with ",
+            " has been seen with ",
+            " reported to be spending time with ",
+        )
+    )
     b.person(s.suspects[0], "suspect")
     if len(s.suspects) > 1:
         b.add(" and ").person(s.suspects[1], "suspect")
@@ -305,7 +374,14 @@ def intel_driving(b: TextBuilder, s: Scene) -> bool:
     if not s.suspects:
         return False
     b.person(s.suspects[0], "suspect")
-    b.add(" known to drive young females around town and give them cigarettes and alcohol.")
+    b.add(
+        b.pick(
+            " known to drive young females around town and give them cigarettes and alcohol.",
+            " reported to be giving lifts to girls from the children's home.",
+            f" seen regularly with groups of young females in {_possessive(s.suspects[0])} car.",
+            " said to be buying alcohol for girls under 16.",
+        )
+    )
     return True
 
 
@@ -316,7 +392,10 @@ def _crime_missing(b: TextBuilder, s: Scene) -> bool:
     if not s.victims:
         return False
     v = s.victims[0]
-    b.add("Report of ").victim(v).add(" missing from home.")
+    if b.rng.random() < 0.6:
+        b.add("Report of ").victim(v).add(" missing from home.")
+    else:
+        b.victim(v).add(b.pick(" reported missing by carers.", " missing overnight."))
     if s.others:
         b.add(" Reported by ").name(s.others[0], "other").add(".")
     where = s.house or s.place
@@ -440,7 +519,7 @@ def _interview_caution(b: TextBuilder, s: Scene) -> bool:
     if s.vehicle:
         b.add(" Admits owning ").described_vehicle(s.vehicle).add(".")
     if s.place and s.place.is_business:
-        b.add(" States he works at ").place(s.place).add(".")
+        b.add(f" States {_pronoun(s.suspects[0])} works at ").place(s.place).add(".")
     if s.victims:
         b.add(" Denies knowing ").name(s.victims[0], "victim").add(".")
     return True
