@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import astuple, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from threadline.domain.normalise import (
@@ -92,14 +92,15 @@ class PersonFeatures:
     operation: str | None = None
 
     def fingerprint(self) -> str:
-        data = asdict(self)
-        data.pop("unique_id")
-        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:32]
+        """A hash of everything compared (not the row number)."""
+        return hashlib.blake2b(repr(astuple(self)[1:]).encode(), digest_size=16).hexdigest()
 
 
 _DIGITS = re.compile(r"\d+")
 
 
+# Names, addresses and numbers recur across thousands of subjects: parse each once.
+@lru_cache(maxsize=1 << 18)
 def _name_parts(name: str | None) -> tuple[str | None, str | None, bool]:
     if not name:
         return None, None, False
@@ -120,26 +121,58 @@ def _unique(values: Iterable[str | None]) -> list[str]:
     return sorted({v for v in values if v})
 
 
+_phone = lru_cache(maxsize=1 << 18)(normalise_phone)
+_vrm = lru_cache(maxsize=1 << 18)(normalise_vrm)
+
+
+@lru_cache(maxsize=1 << 18)
+def _street(address: str) -> str | None:
+    # The street line: the town is the postcode's business, and is often left off.
+    return normalise_text_key(address.split(",")[0]) or None
+
+
+@lru_cache(maxsize=1 << 14)
+def _alias(alias: str) -> str:
+    return canonical_forename(fold(alias))
+
+
+@lru_cache(maxsize=1 << 18)
+def _name_features(name: str | None) -> dict[str, Any]:
+    forename, surname, is_initial = _name_parts(name)
+    out: dict[str, Any] = {}
+    if forename:
+        out["fn"] = forename
+        out["fn_canon"] = forename if is_initial else canonical_forename(forename)
+        out["fn_sdx"] = soundex(forename)
+        out["fn_initial"] = forename[0]
+        out["fn_is_initial"] = is_initial
+        if not is_initial:
+            out["fn_as_sn"] = canonical_surname(forename)
+    if surname:
+        out["sn"] = surname
+        out["sn_canon"] = canonical_surname(surname)
+        out["sn_sdx"] = soundex(surname)
+        out["sn_as_fn"] = canonical_forename(surname)
+    return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _postcode_features(raw: str) -> tuple[str, str, str] | None:
+    postcode = normalise_postcode(raw)
+    if not postcode:
+        return None
+    return postcode, postcode_sector(postcode), postcode_outward(postcode)
+
+
 def person_features(unique_id: int, subject: SubjectRow) -> PersonFeatures:
     """The features of one subject. Pure; never raises on odd input."""
-    forename, surname, is_initial = _name_parts(subject.name)
-    features = PersonFeatures(unique_id=unique_id, ref=subject.ref, operation=subject.operation)
-    if forename:
-        features.fn = forename
-        features.fn_canon = forename if is_initial else canonical_forename(forename)
-        features.fn_sdx = soundex(forename)
-        features.fn_initial = forename[0]
-        features.fn_is_initial = is_initial
-    if surname:
-        features.sn = surname
-        features.sn_canon = canonical_surname(surname)
-        features.sn_sdx = soundex(surname)
-        features.sn_as_fn = canonical_forename(surname)
-    if forename and not is_initial:
-        features.fn_as_sn = canonical_surname(forename)
-    features.aliases = _unique(
-        canonical_forename(fold(str(a))) for a in subject.aliases if isinstance(a, str)
+    features = PersonFeatures(
+        unique_id=unique_id,
+        ref=subject.ref,
+        operation=subject.operation,
+        **_name_features(subject.name),
     )
+    features.aliases = _unique(_alias(a) for a in subject.aliases if isinstance(a, str))
     if subject.dob is not None:
         features.dob = subject.dob.isoformat()
         features.dob_swapped = _swap_day_month(subject.dob)
@@ -148,16 +181,13 @@ def person_features(unique_id: int, subject: SubjectRow) -> PersonFeatures:
         features.birth_year = subject.owner_date.year - subject.age
         features.birth_year_from_age = True
     features.gender = GENDERS.get((subject.gender or "").strip().casefold())
-    postcode = normalise_postcode(subject.postcode) if subject.postcode else None
+    postcode = _postcode_features(subject.postcode) if subject.postcode else None
     if postcode:
-        features.postcode = postcode
-        features.postcode_sector = postcode_sector(postcode)
-        features.postcode_outward = postcode_outward(postcode)
+        features.postcode, features.postcode_sector, features.postcode_outward = postcode
     if subject.address:
-        # The street line: the town is the postcode's business, and is often left off.
-        features.address = normalise_text_key(subject.address.split(",")[0]) or None
-    features.phones = _unique(normalise_phone(p) for p in subject.phones if isinstance(p, str))
-    features.vehicles = _unique(normalise_vrm(v) for v in subject.vehicles if isinstance(v, str))
+        features.address = _street(subject.address)
+    features.phones = _unique(_phone(p) for p in subject.phones if isinstance(p, str))
+    features.vehicles = _unique(_vrm(v) for v in subject.vehicles if isinstance(v, str))
     if subject.nominal and subject.nominal.strip():
         features.nominal = subject.nominal.strip().upper()
         features.nominal_system = _DIGITS.sub("#", features.nominal)

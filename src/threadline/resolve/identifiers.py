@@ -115,6 +115,18 @@ def place_keys(address: str | None, postcode: str | None) -> PlaceKeys:
     return PlaceKeys(street, premises, code)
 
 
+def place_entity_key(names: set[str]) -> str:
+    """The key a place entity is named by: its smallest street line, else premises, else postcode.
+
+    ``names`` are prefixed keys (``street:...``, ``premises:...``, ``postcode:...``).
+    """
+    for prefix in ("street:", "premises:", "postcode:"):
+        chosen = sorted(n for n in names if n.startswith(prefix))
+        if chosen:
+            return chosen[0]
+    raise ValueError("a place needs at least one key")
+
+
 def group_places(items: Iterable[tuple[str | None, str | None, Occurrence]]) -> list[KeyedEntity]:
     """Places that share a street line, a premises name, or (without an address) a postcode."""
     keyed: list[tuple[PlaceKeys, Occurrence]] = []

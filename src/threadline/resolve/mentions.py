@@ -41,8 +41,8 @@ class MentionRow:
     operation_id: str | None
 
 
-def read_mentions(session: Session) -> list[MentionRow]:
-    """Every mention the extract stage wrote; none when that stage has not run here."""
+def read_mentions(session: Session, records: set[str] | None = None) -> list[MentionRow]:
+    """The mentions the extract stage wrote (of ``records``, or all); none before it ran."""
     if not inspect(session.connection()).has_table("mentions"):
         return []
     from threadline.store.mention_models import Mention
@@ -58,10 +58,23 @@ def read_mentions(session: Session) -> list[MentionRow]:
         Mention.normalised,
         Record.operation_id,
     ).join(Record, Record.id == Mention.record_id)
-    return [MentionRow(*row) for row in session.execute(query)]
+    if records is None:
+        return [MentionRow(*row) for row in session.execute(query.order_by(Mention.id))]
+    out: list[MentionRow] = []
+    ordered = sorted(records)
+    for start in range(0, len(ordered), 900):
+        chunk = ordered[start : start + 900]
+        out.extend(
+            MentionRow(*row)
+            for row in session.execute(
+                query.where(Mention.record_id.in_(chunk)).order_by(Mention.id)
+            )
+        )
+    return out
 
 
-def _names(text: str) -> tuple[str | None, str | None]:
+def mention_names(text: str) -> tuple[str | None, str | None]:
+    """(forename group, surname group) of a name as written."""
     parts = parse_name(text)
     forename = next((fold(f) for f in parts.forenames if fold(f)), None)
     surname = fold(parts.surname.replace(" ", "")) if parts.surname else None
@@ -75,34 +88,37 @@ def join_person_mentions(
     mentions: Sequence[MentionRow],
     subjects: Sequence[SubjectRow],
     entity_of_subject: dict[str, str],
+    refs_by_full_name: dict[tuple[str, str], list[str]],
 ) -> dict[int, tuple[str, str]]:
-    """Mention id → (entity id, the rule that joined it)."""
+    """Mention id → (entity id, the rule that joined it).
+
+    ``subjects`` are the subjects of the mentions' records; ``refs_by_full_name``
+    the subject refs, anywhere, carrying each full name the mentions carry.
+    """
     in_record: dict[str, list[tuple[str | None, str | None, str]]] = defaultdict(list)
-    by_full_name: dict[tuple[str, str], set[str]] = defaultdict(set)
     for s in subjects:
         entity = entity_of_subject.get(s.ref)
-        if entity is None or not s.name:
-            continue
-        fn, sn = _names(s.name)
-        if s.record_id:
+        if entity is not None and s.name and s.record_id:
+            fn, sn = mention_names(s.name)
             in_record[s.record_id].append((fn, sn, entity))
-        if fn and sn:
-            by_full_name[(fn, sn)].add(entity)
-            by_full_name[(sn, fn)].add(entity)  # order in text is as unsure as in fields
     joined: dict[int, tuple[str, str]] = {}
     for m in mentions:
         if m.type != "person":
             continue
-        fn, sn = _names(m.text)
+        fn, sn = mention_names(m.text)
         local = in_record.get(m.record_id, [])
         if fn and sn:
             hits = {e for f, s, e in local if (f, s) in ((fn, sn), (sn, fn))}
             if len(hits) == 1:
                 joined[m.id] = (hits.pop(), "full name of a subject of the same record")
                 continue
-            anywhere = by_full_name.get((fn, sn), set())
+            anywhere = {
+                entity_of_subject[r]
+                for r in refs_by_full_name.get((fn, sn), [])
+                if r in entity_of_subject
+            }
             if len(anywhere) == 1:
-                joined[m.id] = (next(iter(anywhere)), "full name of exactly one person")
+                joined[m.id] = (anywhere.pop(), "full name of exactly one person")
             continue
         word = fn or sn
         if word is None:

@@ -1,12 +1,18 @@
 """The ``resolve`` stage: subjects (and text mentions) into entities, with the evidence.
 
-People go through the Splink model (``people.py``) and the constrained
-clustering (``cluster.py``); identifiers and places join on normalised keys
-(``identifiers.py``). The stage is incremental: when subjects were only added
-since the last run, and no judgement changed, the new subjects are scored
-against each other and against the existing ones, and only the entities they
-touch are rewritten. Anything else (a changed subject, a new judgement, no
-saved model) runs in full. See docs/resolution.md.
+People go through the Splink model (``people.py``, ``engine.py``) and the
+constrained clustering (``cluster.py``); identifiers and places join on
+normalised keys (``identifiers.py``); person mentions join by rule
+(``mentions.py``).
+
+Incremental (docs/resolution.md): every item carries the import that last
+changed it, so the stage reads only what arrived after the last run's
+watermark. The features of everything resolved before are kept beside the
+model (``analysis/resolve/people.parquet``). When subjects were only added,
+and no judgement changed, the added subjects are scored against each other
+and the existing ones, and only the entities they touch are rewritten.
+Anything else (a changed or removed subject, a new judgement, no saved model
+or features) runs in full, reusing the saved model.
 """
 
 from __future__ import annotations
@@ -21,20 +27,23 @@ from typing import Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
-from sqlalchemy import delete, func, insert, select
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
+from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from threadline.analyse.stage import StageProgress, StageReport
-from threadline.resolve import people
+from threadline.resolve import engine, people
 from threadline.resolve.backends import make_backend
-from threadline.resolve.cluster import cluster
-from threadline.resolve.features import PersonFeatures, SubjectRow, person_features
+from threadline.resolve.cluster import Clusters
+from threadline.resolve.features import SubjectRow
 from threadline.resolve.identifiers import (
     Occurrence,
+    PlaceKeys,
     classify,
+    display,
     entity_id,
-    group_identifiers,
-    group_places,
+    place_entity_key,
+    place_keys,
 )
 from threadline.resolve.judgements import SAME, active_constraints, judgement_state
 from threadline.resolve.mentions import MentionRow, join_person_mentions, read_mentions
@@ -44,92 +53,105 @@ from threadline.store.models import (
     ActionIdentifier,
     Event,
     EventIdentifier,
+    Import,
     Record,
     RecordLocation,
     Subject,
 )
 from threadline.workspace import Workspace
 
-MODEL_FILE = Path("analysis") / "resolve" / "person-model.json"
+ANALYSIS = Path("analysis") / "resolve"
+MODEL_FILE = ANALYSIS / "person-model.json"
+FEATURES_FILE = ANALYSIS / "people.parquet"
 KEYED_TYPES = ("vehicle", "phone", "email", "location", "organisation")
 
 
-def model_path(workspace: Workspace) -> Path:
-    return workspace.path / MODEL_FILE
-
-
 @dataclass
-class PersonEdge:
-    left: int
-    right: int
-    weight: float
-    probability: float
-    evidence: dict[str, Any]
+class Watermark:
+    """Items imported after ``import_id`` are new to the stage; all of them when None."""
+
+    import_id: int | None
+
+    def records(self) -> ColumnElement[bool]:
+        return Record.import_id > (self.import_id or 0)
+
+    def actions(self) -> ColumnElement[bool]:
+        return Action.import_id > (self.import_id or 0)
+
+    def events(self) -> ColumnElement[bool]:
+        return Event.import_id > (self.import_id or 0)
 
 
-def read_subjects(session: Session) -> list[SubjectRow]:
-    """Every subject with its owner's operation, record and date."""
+def read_subjects(session: Session, since: Watermark | None = None) -> list[SubjectRow]:
+    """Subjects with their owner's operation, record and date (only new ones, given ``since``)."""
     operation = func.coalesce(Record.operation_id, Action.operation_id, Event.operation_id)
     owner_date = func.coalesce(Record.date, Record.received, Action.raised, Event.date)
     query = (
-        select(Subject, operation, owner_date)
+        select(
+            Subject.ref,
+            Subject.name,
+            Subject.aliases,
+            Subject.dob,
+            Subject.age,
+            Subject.gender,
+            Subject.address,
+            Subject.postcode,
+            Subject.phones,
+            Subject.vehicles,
+            Subject.nominal,
+            operation,
+            Subject.record_id,
+            owner_date,
+            Subject.role,
+        )
         .outerjoin(Record, Subject.record_id == Record.id)
         .outerjoin(Action, Subject.action_id == Action.id)
         .outerjoin(Event, Subject.event_id == Event.id)
         .order_by(Subject.ref)
     )
+    if since is not None:
+        query = query.where(or_(since.records(), since.actions(), since.events()))
     rows = []
-    for subject, operation_id, date in session.execute(query):
-        if isinstance(date, str):  # SQLite hands back text through coalesce
-            date = dt.date.fromisoformat(date[:10])
-        rows.append(
-            SubjectRow(
-                ref=subject.ref,
-                name=subject.name,
-                aliases=subject.aliases or (),
-                dob=subject.dob,
-                age=subject.age,
-                gender=subject.gender,
-                address=subject.address,
-                postcode=subject.postcode,
-                phones=subject.phones or (),
-                vehicles=subject.vehicles or (),
-                nominal=subject.nominal,
-                operation=operation_id,
-                record_id=subject.record_id,
-                owner_date=date,
-                role=subject.role,
-            )
-        )
+    for row in session.execute(query):
+        values = list(row)
+        if isinstance(values[13], str):  # SQLite hands back text through coalesce
+            values[13] = dt.date.fromisoformat(values[13][:10])
+        values[2] = values[2] or ()
+        values[8] = values[8] or ()
+        values[9] = values[9] or ()
+        rows.append(SubjectRow(*values))
     return rows
 
 
-def _evidence(row: dict[str, Any], levels: dict[str, list[tuple[float, str]]]) -> dict[str, Any]:
-    evidence: dict[str, Any] = {}
-    for name, options in levels.items():
-        weight = row.get(f"mw_{name}")
-        if weight is None or weight == 0.0 or not options:
-            continue  # missing on one side: no evidence either way
-        label = min(options, key=lambda option: abs(option[0] - weight))[1]
-        evidence[name] = {"level": label, "weight": round(float(weight), 2)}
-    return evidence
+def _insert(session: Session, table: type[Any], rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(table), rows[start : start + 5000])
 
 
-def _person_edges(table: pa.Table, model: dict[str, Any]) -> list[PersonEdge]:
-    """Pairs at or above the threshold, strongest first, with their evidence."""
-    table = table.filter(pc.greater_equal(table["match_probability"], people.MATCH_THRESHOLD))
-    table = table.sort_by([("match_weight", "descending"), ("unique_id_l", "ascending")])
-    levels = people.level_weights(model)
-    return [
-        PersonEdge(
-            int(row["unique_id_l"]),
-            int(row["unique_id_r"]),
-            float(row["match_weight"]),
-            float(row["match_probability"]),
-            _evidence(row, levels),
-        )
-        for row in table.to_pylist()
-    ]
+def _member(
+    entity: str,
+    kind: str,
+    ref: str,
+    *,
+    via: str | None = None,
+    record_id: str | None = None,
+    operation_id: str | None = None,
+    span: tuple[int, int] | None = None,
+    text: str | None = None,
+    fingerprint: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "entity_id": entity,
+        "kind": kind,
+        "ref": ref,
+        "via": via,
+        "record_id": record_id,
+        "operation_id": operation_id,
+        "span_start": span[0] if span else None,
+        "span_end": span[1] if span else None,
+        "text": text,
+        "fingerprint": fingerprint,
+    }
 
 
 class ResolveStage:
@@ -144,301 +166,705 @@ class ResolveStage:
     def run(self, workspace: Workspace, progress: StageProgress) -> StageReport:
         report = StageReport(self.name)
         progress.start("reading subjects", None)
+        model = people.load_model(workspace.path / MODEL_FILE)
+        features_path = workspace.path / FEATURES_FILE
         with workspace.reading() as session:
-            subjects = read_subjects(session)
+            watermark = session.scalar(select(func.max(Import.id))) or 0
             constraints = active_constraints(session)
             state = judgement_state(session)
-            known = {
-                ref: (entity, fingerprint)
-                for ref, entity, fingerprint in session.execute(
-                    select(EntityMember.ref, EntityMember.entity_id, EntityMember.fingerprint)
-                    .join(Entity, Entity.id == EntityMember.entity_id)
-                    .where(Entity.type == "person", EntityMember.kind == "subject")
-                )
-            }
             last = session.scalars(
                 select(ResolutionRun).order_by(ResolutionRun.id.desc()).limit(1)
             ).first()
-        features = [person_features(i, s) for i, s in enumerate(subjects)]
-        model = people.load_model(model_path(workspace))
-        current = {f.ref for f in features}
-        incremental = (
-            not self.full
-            and model is not None
-            and last is not None
-            and last.summary.get("judgements") == state
-            and known.keys() <= current
-            and all(known[f.ref][1] == f.fingerprint() for f in features if f.ref in known)
-        )
-        new = [f for f in features if f.ref not in known] if incremental else features
+            cached = _load_features(features_path, last)
+            added: list[SubjectRow] = []
+            incremental = (
+                not self.full
+                and model is not None
+                and cached is not None
+                and last is not None
+                and last.summary.get("judgements") == state
+                and last.summary.get("watermark") is not None
+            )
+            if incremental and last is not None and cached is not None:
+                since = Watermark(int(last.summary["watermark"]))
+                fresh = read_subjects(session, since)
+                known_refs = set(
+                    cached.filter(
+                        pc.is_in(cached["ref"], pa.array([s.ref for s in fresh], pa.string()))
+                    )["ref"].to_pylist()
+                )
+                added = [s for s in fresh if s.ref not in known_refs]
+                total = session.scalar(select(func.count()).select_from(Subject)) or 0
+                # A subject of a changed item, or one gone: resolve everything again.
+                incremental = not known_refs and total == cached.num_rows + len(added)
+            subjects = [] if incremental else read_subjects(session)
         backend = make_backend(self.backend_name)
         try:
-            if incremental and not new:
-                groups: list[list[int]] = []
-                edges: list[PersonEdge] = []
-                affected: set[str] = set()
-            else:
-                progress.start("resolving people", None)
-                groups, edges, affected, model = self._people(
-                    backend, features, new, known if incremental else {}, model, constraints
+            if incremental and cached is not None and model is not None and last is not None:
+                report.counts = self._incremental(
+                    workspace,
+                    backend.name,
+                    cached,
+                    added,
+                    model,
+                    constraints,
+                    state,
+                    watermark,
+                    Watermark(int(last.summary["watermark"])),
+                    progress,
                 )
-                people.save_model(model, model_path(workspace))
+                report.notes.append(f"incremental run on {backend.name}")
+            else:
+                report.counts = self._full(
+                    workspace, backend, subjects, model, constraints, state, watermark, progress
+                )
+                report.notes.append(f"full run on {backend.name}")
+            return report
         finally:
             backend.close()
-        progress.start("writing entities", None)
-        with workspace.transaction() as session:
-            if not incremental:
-                session.execute(delete(Entity))
-            elif affected:
-                session.execute(delete(Entity).where(Entity.id.in_(sorted(affected))))
-            written = self._write_people(session, subjects, features, groups, edges)
-            mentions = read_mentions(session)
-            joined_mentions = self._write_person_mentions(session, subjects, mentions)
-            keyed = self._write_keyed(session, subjects, mentions)
-            session.add(
-                ResolutionRun(
-                    mode="incremental" if incremental else "full",
-                    backend=backend.name,
-                    subjects_total=len(subjects),
-                    subjects_new=len(new),
-                    model_path=str(MODEL_FILE),
-                    summary={"judgements": state, "people_written": written},
-                )
-            )
-        report.counts = {
-            "subjects": len(subjects),
-            "subjects_resolved": len(new),
-            "person_entities": written,
-            "person_mentions_joined": joined_mentions,
-            **keyed,
-        }
-        report.notes.append(f"{'incremental' if incremental else 'full'} run on {backend.name}")
-        return report
 
-    def _people(
+    # -- full ---------------------------------------------------------------------------------
+
+    def _full(
         self,
+        workspace: Workspace,
         backend: Any,
-        features: Sequence[PersonFeatures],
-        new: Sequence[PersonFeatures],
-        known: dict[str, tuple[str, str | None]],
+        subjects: list[SubjectRow],
         model: dict[str, Any] | None,
         constraints: Sequence[Any],
-    ) -> tuple[list[list[int]], list[PersonEdge], set[str], dict[str, Any]]:
-        table = people.to_arrow(features)
-        if model is None:
-            model = people.train(backend, table, people.TrainingOptions())
-        uid = {f.ref: f.unique_id for f in features}
-        must = [
-            (uid[c.left], uid[c.right])
-            for c in constraints
-            if c.decision == SAME and c.left in uid and c.right in uid
-        ]
-        cannot = [
-            (uid[c.left], uid[c.right])
-            for c in constraints
-            if c.decision != SAME and c.left in uid and c.right in uid
-        ]
-        if not known:
-            scored = people.predict_all(backend, table, model)
-            edges = _person_edges(scored, model)
-            clusters, used = cluster(
-                range(len(features)), ((e.left, e.right) for e in edges), must=must, cannot=cannot
+        state: str,
+        watermark: int,
+        progress: StageProgress,
+    ) -> dict[str, int]:
+        progress.start("resolving people", None)
+        table = engine.features_table(subjects)
+        uid = {s.ref: i for i, s in enumerate(subjects)}
+        must, cannot = _constraint_rows(constraints, uid)
+        result = engine.resolve_all(backend, table, model, must=must, cannot=cannot)
+        people.save_model(result.model, workspace.path / MODEL_FILE)
+        progress.start("writing entities", None)
+        with workspace.transaction() as session:
+            session.execute(delete(Entity))
+            written = _write_people(session, subjects, table, result.groups, result.joins)
+            mentions = read_mentions(session)
+            joined = _write_person_mentions(session, subjects, table, mentions, None)
+            keyed = _write_keyed(session, subjects, mentions, None)
+            run = _record_run(
+                session,
+                "full",
+                backend.name,
+                len(subjects),
+                len(subjects),
+                state,
+                watermark,
+                written,
             )
-            kept = _spanning(edges, must, used)
-            return clusters.groups(), kept, set(), model
-        # Incremental: existing entities stay whole; new subjects join them or each other.
-        new_ids = {f.unique_id for f in new}
-        existing = table.filter(
-            pc.invert(pc.is_in(table["unique_id"], pa.array(sorted(new_ids), pa.int64())))
-        )
-        fresh = table.filter(pc.is_in(table["unique_id"], pa.array(sorted(new_ids), pa.int64())))
-        scored = people.predict_new(backend, existing, fresh, model)
-        edges = _person_edges(scored, model)
-        entity_of = {uid[ref]: entity for ref, (entity, _) in known.items() if ref in uid}
-        by_entity: dict[str, list[int]] = defaultdict(list)
-        for node, entity in entity_of.items():
-            by_entity[entity].append(node)
-        touched_nodes = set(new_ids)
-        for e in edges:
-            touched_nodes.update((e.left, e.right))
-        for a, b in must + cannot:
-            touched_nodes.update((a, b))
-        affected = {entity_of[n] for n in touched_nodes if n in entity_of}
-        nodes = sorted(new_ids | {n for ent in affected for n in by_entity[ent]})
-        internal = [
-            (ms[0], m)
-            for ent in sorted(affected)
-            for ms in [sorted(by_entity[ent])]
-            for m in ms[1:]
-        ]
-        clusters, used = cluster(
-            nodes, ((e.left, e.right) for e in edges), must=must + internal, cannot=cannot
-        )
-        kept = _spanning(edges, must, used)
-        return clusters.groups(), kept, affected, model
+        _save_features(workspace.path / FEATURES_FILE, table, run)
+        return {
+            "subjects": len(subjects),
+            "subjects_resolved": len(subjects),
+            "pairs_scored": result.scored_pairs,
+            "person_entities": written,
+            "person_mentions_joined": joined,
+            **keyed,
+        }
 
-    def _write_people(
+    # -- incremental --------------------------------------------------------------------------
+
+    def _incremental(
         self,
-        session: Session,
-        subjects: Sequence[SubjectRow],
-        features: Sequence[PersonFeatures],
-        groups: list[list[int]],
-        edges: list[PersonEdge],
-    ) -> int:
-        links_by_root: dict[int, list[PersonEdge]] = defaultdict(list)
-        group_of = {node: index for index, group in enumerate(groups) for node in group}
-        for edge in edges:
-            links_by_root[group_of[edge.left]].append(edge)
-        entity_rows = []
-        member_rows = []
-        link_rows = []
-        for index, group in enumerate(groups):
-            refs = [subjects[n].ref for n in group]
-            eid = entity_id("person", min(refs))
-            names = Counter(str(subjects[n].name) for n in group if subjects[n].name)
-            label = max(names, key=lambda n: (names[n], len(n), n)) if names else min(refs)
-            weights = [e.weight for e in links_by_root.get(index, [])]
-            entity_rows.append(
+        workspace: Workspace,
+        backend_name: str,
+        cached: pa.Table,
+        added: list[SubjectRow],
+        model: dict[str, Any],
+        constraints: Sequence[Any],
+        state: str,
+        watermark: int,
+        since: Watermark,
+        progress: StageProgress,
+    ) -> dict[str, int]:
+        progress.start("resolving added subjects", None)
+        start = cached.num_rows
+        new_table = engine.features_table(added, start)
+        table = pa.concat_tables([cached, new_table.cast(cached.schema)])
+        refs_by_row = dict(enumerate(cached["ref"].to_pylist()))
+        refs_by_row.update({start + i: s.ref for i, s in enumerate(added)})
+        uid = {ref: row for row, ref in refs_by_row.items()}
+        must, cannot = _constraint_rows(constraints, uid)
+        written = 0
+        touched: set[str] = set()
+        backend = make_backend(backend_name) if added else None
+        try:
+            with workspace.transaction() as session:
+
+                def entities_of(rows: set[int]) -> dict[int, str]:
+                    refs = [refs_by_row[r] for r in rows]
+                    found: dict[int, str] = {}
+                    for chunk in _chunks(refs):
+                        for ref, entity in session.execute(
+                            select(EntityMember.ref, EntityMember.entity_id).where(
+                                EntityMember.kind == "subject",
+                                EntityMember.via.is_(None),
+                                EntityMember.ref.in_(chunk),
+                            )
+                        ):
+                            found[uid[ref]] = entity
+                    return found
+
+                def members_of(entities: set[str]) -> dict[str, list[int]]:
+                    found: dict[str, list[int]] = defaultdict(list)
+                    for chunk in _chunks(sorted(entities)):
+                        for ref, entity in session.execute(
+                            select(EntityMember.ref, EntityMember.entity_id).where(
+                                EntityMember.kind == "subject",
+                                EntityMember.via.is_(None),
+                                EntityMember.entity_id.in_(chunk),
+                            )
+                        ):
+                            found[entity].append(uid[ref])
+                    return found
+
+                if backend is not None:
+                    result, touched = engine.resolve_added(
+                        backend,
+                        cached,
+                        new_table,
+                        model,
+                        entities_of=entities_of,
+                        members_of=members_of,
+                        must=must,
+                        cannot=cannot,
+                    )
+                    rows_in_groups = [r for g in result.groups for r in g]
+                    member_rows = _subject_rows(
+                        session, [refs_by_row[r] for r in rows_in_groups if r < start]
+                    )
+                    subjects_by_row = {uid[s.ref]: s for s in member_rows}
+                    subjects_by_row.update({start + i: s for i, s in enumerate(added)})
+                    old_links = _links_of(session, touched)
+                    old_mentions = _mention_members_of(session, touched)
+                    for chunk in _chunks(sorted(touched)):
+                        session.execute(delete(Entity).where(Entity.id.in_(chunk)))
+                    written = _write_people(
+                        session,
+                        subjects_by_row,
+                        table,
+                        result.groups,
+                        result.joins,
+                        old_links=old_links,
+                    )
+                    records_to_rejoin = {m["record_id"] for m in old_mentions}
+                    records_to_rejoin |= {
+                        s.record_id for s in subjects_by_row.values() if s.record_id
+                    }
+                else:
+                    records_to_rejoin = set()
+                new_records = set(session.scalars(select(Record.id).where(since.records())).all())
+                mentions = read_mentions(session, records=records_to_rejoin | new_records)
+                local_subjects = _subject_rows_of_records(session, {m.record_id for m in mentions})
+                joined = _write_person_mentions(
+                    session, local_subjects, table, mentions, records_to_rejoin | new_records
+                )
+                keyed = _write_keyed(session, added, mentions, since)
+                _record_run(
+                    session,
+                    "incremental",
+                    backend_name,
+                    table.num_rows,
+                    len(added),
+                    state,
+                    watermark,
+                    written,
+                )
+                run_id = session.scalar(select(func.max(ResolutionRun.id)))
+        finally:
+            if backend is not None:
+                backend.close()
+        _save_features(workspace.path / FEATURES_FILE, table, int(run_id or 0))
+        return {
+            "subjects": table.num_rows,
+            "subjects_resolved": len(added),
+            "person_entities_touched": len(touched),
+            "person_entities": written,
+            "person_mentions_joined": joined,
+            **keyed,
+        }
+
+
+# -- features beside the model ------------------------------------------------------------------
+
+
+def _load_features(path: Path, last: ResolutionRun | None) -> pa.Table | None:
+    """The saved features, when they belong to the last run (else they cannot be trusted)."""
+    if last is None or not path.is_file():
+        return None
+    try:
+        table = pq.read_table(path)
+    except Exception:  # a torn or foreign file: resolve in full instead
+        return None
+    meta = table.schema.metadata or {}
+    if meta.get(b"threadline_run") != str(last.id).encode():
+        return None
+    return table.replace_schema_metadata(None)
+
+
+def _save_features(path: Path, table: pa.Table, run_id: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    pq.write_table(table.replace_schema_metadata({"threadline_run": str(run_id)}), tmp)
+    tmp.replace(path)
+
+
+def _record_run(
+    session: Session,
+    mode: str,
+    backend: str,
+    total: int,
+    new: int,
+    state: str,
+    watermark: int,
+    written: int,
+) -> int:
+    run = ResolutionRun(
+        mode=mode,
+        backend=backend,
+        subjects_total=total,
+        subjects_new=new,
+        model_path=str(MODEL_FILE),
+        summary={"judgements": state, "watermark": watermark, "people_written": written},
+    )
+    session.add(run)
+    session.flush()
+    return run.id
+
+
+def _chunks(values: Sequence[str], size: int = 900) -> Iterable[Sequence[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _constraint_rows(
+    constraints: Sequence[Any], uid: dict[str, int]
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    must = [
+        (uid[c.left], uid[c.right])
+        for c in constraints
+        if c.decision == SAME and c.left in uid and c.right in uid
+    ]
+    cannot = [
+        (uid[c.left], uid[c.right])
+        for c in constraints
+        if c.decision != SAME and c.left in uid and c.right in uid
+    ]
+    return must, cannot
+
+
+def _subject_rows(session: Session, refs: Sequence[str]) -> list[SubjectRow]:
+    rows: list[SubjectRow] = []
+    for chunk in _chunks(sorted(set(refs))):
+        rows.extend(
+            SubjectRow(ref, name, record_id=record_id, operation=op)
+            for ref, name, record_id, op in session.execute(
+                select(
+                    Subject.ref,
+                    Subject.name,
+                    Subject.record_id,
+                    func.coalesce(Record.operation_id, Action.operation_id, Event.operation_id),
+                )
+                .outerjoin(Record, Subject.record_id == Record.id)
+                .outerjoin(Action, Subject.action_id == Action.id)
+                .outerjoin(Event, Subject.event_id == Event.id)
+                .where(Subject.ref.in_(chunk))
+            )
+        )
+    return rows
+
+
+def _subject_rows_of_records(session: Session, records: set[str]) -> list[SubjectRow]:
+    refs: list[str] = []
+    for chunk in _chunks(sorted(records)):
+        refs.extend(session.scalars(select(Subject.ref).where(Subject.record_id.in_(chunk))))
+    return _subject_rows(session, refs)
+
+
+def _links_of(session: Session, entities: set[str]) -> list[dict[str, Any]]:
+    links: list[dict[str, Any]] = []
+    for chunk in _chunks(sorted(entities)):
+        for link in session.scalars(select(EntityLink).where(EntityLink.entity_id.in_(chunk))):
+            links.append(
                 {
-                    "id": eid,
-                    "type": "person",
-                    "label": label,
-                    "key": None,
-                    "detail": {"weakest_join": min(weights) if weights else None},
+                    "left_kind": link.left_kind,
+                    "left_ref": link.left_ref,
+                    "right_kind": link.right_kind,
+                    "right_ref": link.right_ref,
+                    "source": link.source,
+                    "match_weight": link.match_weight,
+                    "match_probability": link.match_probability,
+                    "evidence": link.evidence,
                 }
             )
-            for n in group:
-                member_rows.append(
-                    {
-                        "entity_id": eid,
-                        "kind": "subject",
-                        "ref": subjects[n].ref,
-                        "via": None,
-                        "record_id": subjects[n].record_id,
-                        "operation_id": subjects[n].operation,
-                        "span_start": None,
-                        "span_end": None,
-                        "text": None,
-                        "fingerprint": features[n].fingerprint(),
-                    }
-                )
-            for e in links_by_root.get(index, []):
-                link_rows.append(
-                    {
-                        "entity_id": eid,
-                        "left_kind": "subject",
-                        "left_ref": subjects[e.left].ref,
-                        "right_kind": "subject",
-                        "right_ref": subjects[e.right].ref,
-                        "source": "judgement" if e.evidence.get("judgement") else "model",
-                        "match_weight": None if math.isinf(e.weight) else e.weight,
-                        "match_probability": e.probability,
-                        "evidence": e.evidence,
-                    }
-                )
-        _insert(session, Entity, entity_rows)
-        _insert(session, EntityMember, member_rows)
-        _insert(session, EntityLink, link_rows)
-        return len(entity_rows)
+    return links
 
-    def _write_person_mentions(
-        self, session: Session, subjects: Sequence[SubjectRow], mentions: Sequence[MentionRow]
-    ) -> int:
-        """Person mentions, re-joined every run (a pass over names, no model)."""
-        person_ids = select(Entity.id).where(Entity.type == "person")
-        session.execute(
-            delete(EntityMember).where(
-                EntityMember.kind == "mention", EntityMember.entity_id.in_(person_ids)
+
+def _mention_members_of(session: Session, entities: set[str]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for chunk in _chunks(sorted(entities)):
+        for ref, record_id in session.execute(
+            select(EntityMember.ref, EntityMember.record_id).where(
+                EntityMember.entity_id.in_(chunk), EntityMember.kind == "mention"
             )
+        ):
+            found.append({"ref": ref, "record_id": record_id})
+    return found
+
+
+# -- people -------------------------------------------------------------------------------------
+
+
+def _write_people(
+    session: Session,
+    subjects: Sequence[SubjectRow] | dict[int, SubjectRow],
+    table: pa.Table,
+    groups: list[list[int]],
+    joins: list[engine.PersonEdge],
+    *,
+    old_links: list[dict[str, Any]] | None = None,
+) -> int:
+    """Person entities for ``groups`` (row numbers), with their members and joins."""
+    by_row: dict[int, SubjectRow] = (
+        subjects if isinstance(subjects, dict) else dict(enumerate(subjects))
+    )
+    rows_needed = sorted({r for g in groups for r in g})
+    fingerprints = _fingerprints(table, rows_needed)
+    group_of = {row: index for index, group in enumerate(groups) for row in group}
+    joins_of: dict[int, list[engine.PersonEdge]] = defaultdict(list)
+    for join in joins:
+        joins_of[group_of[join.left]].append(join)
+    entity_of_ref: dict[str, str] = {}
+    entity_rows, member_rows, link_rows = [], [], []
+    for index, group in enumerate(groups):
+        members = [by_row[r] for r in group]
+        eid = entity_id("person", min(s.ref for s in members))
+        names = Counter(str(s.name) for s in members if s.name)
+        label = (
+            max(names, key=lambda n: (names[n], len(n), n))
+            if names
+            else min(s.ref for s in members)
         )
-        members = session.execute(
+        weights = [j.weight for j in joins_of.get(index, []) if not math.isinf(j.weight)]
+        entity_rows.append(
+            {
+                "id": eid,
+                "type": "person",
+                "label": label,
+                "key": None,
+                "detail": {"weakest_join": min(weights) if weights else None},
+            }
+        )
+        for row, s in zip(group, members, strict=True):
+            entity_of_ref[s.ref] = eid
+            member_rows.append(
+                _member(
+                    eid,
+                    "subject",
+                    s.ref,
+                    record_id=s.record_id,
+                    operation_id=s.operation,
+                    fingerprint=fingerprints.get(row),
+                )
+            )
+        for j in joins_of.get(index, []):
+            link_rows.append(
+                {
+                    "entity_id": eid,
+                    "left_kind": "subject",
+                    "left_ref": by_row[j.left].ref,
+                    "right_kind": "subject",
+                    "right_ref": by_row[j.right].ref,
+                    "source": "judgement" if "judgement" in j.evidence else "model",
+                    "match_weight": None if math.isinf(j.weight) else j.weight,
+                    "match_probability": j.probability,
+                    "evidence": j.evidence,
+                }
+            )
+    for link in old_links or []:
+        owner = entity_of_ref.get(link["left_ref"])
+        if owner is not None and entity_of_ref.get(link["right_ref"]) == owner:
+            link_rows.append({**link, "entity_id": owner})
+    _insert(session, Entity, entity_rows)
+    _insert(session, EntityMember, member_rows)
+    _insert(session, EntityLink, link_rows)
+    return len(entity_rows)
+
+
+def _fingerprints(table: pa.Table, rows: list[int]) -> dict[int, str]:
+    """A short hash of each row's compared features, to tell later what changed."""
+    import hashlib
+
+    if not rows:
+        return {}
+    picked = table.take(pa.array(rows, pa.int64())).drop_columns(["unique_id"])
+    out = {}
+    for row, values in zip(rows, picked.to_pylist(), strict=True):
+        digest = hashlib.blake2b(repr(sorted(values.items())).encode(), digest_size=16)
+        out[row] = digest.hexdigest()
+    return out
+
+
+def _write_person_mentions(
+    session: Session,
+    subjects: Sequence[SubjectRow],
+    table: pa.Table,
+    mentions: Sequence[MentionRow],
+    records: set[str] | None,
+) -> int:
+    """Join person mentions (of ``records``, or all): by rule, never by the model."""
+    person_ids = select(Entity.id).where(Entity.type == "person")
+    gone = delete(EntityMember).where(
+        EntityMember.kind == "mention", EntityMember.entity_id.in_(person_ids)
+    )
+    if records is None:
+        session.execute(gone)
+    else:
+        for chunk in _chunks(sorted(records)):
+            session.execute(gone.where(EntityMember.record_id.in_(chunk)))
+    wanted = [m for m in mentions if m.type == "person"]
+    refs_by_name = _refs_by_full_name(table, wanted)
+    refs = {s.ref for s in subjects} | {r for rs in refs_by_name.values() for r in rs}
+    entity_of_subject: dict[str, str] = {}
+    for chunk in _chunks(sorted(refs)):
+        for ref, entity in session.execute(
             select(EntityMember.ref, EntityMember.entity_id)
             .join(Entity, Entity.id == EntityMember.entity_id)
-            .where(Entity.type == "person", EntityMember.kind == "subject")
-        )
-        entity_of_subject = {str(ref): str(entity) for ref, entity in members}
-        joined = join_person_mentions(mentions, subjects, entity_of_subject)
-        by_id = {m.id: m for m in mentions}
-        rows = [
-            {
-                "entity_id": entity,
-                "kind": "mention",
-                "ref": str(mention_id),
-                "via": rule,
-                "record_id": by_id[mention_id].record_id,
-                "operation_id": by_id[mention_id].operation_id,
-                "span_start": by_id[mention_id].start,
-                "span_end": by_id[mention_id].end,
-                "text": by_id[mention_id].text,
-                "fingerprint": None,
-            }
-            for mention_id, (entity, rule) in sorted(joined.items())
-        ]
-        _insert(session, EntityMember, rows)
-        return len(rows)
-
-    def _write_keyed(
-        self, session: Session, subjects: Sequence[SubjectRow], mentions: Sequence[MentionRow]
-    ) -> dict[str, int]:
-        """Identifiers and places: rebuilt each run (cheap: a pass over keys, no model)."""
-        session.execute(delete(Entity).where(Entity.type.in_(KEYED_TYPES)))
-        entities = [
-            *group_identifiers(_identifier_items(session, subjects, mentions)),
-            *group_places(_place_items(session, subjects)),
-        ]
-        entity_rows = []
-        member_rows = []
-        for entity in entities:
-            entity_rows.append(
-                {
-                    "id": entity.id,
-                    "type": entity.type,
-                    "label": entity.label,
-                    "key": entity.key,
-                    "detail": {},
-                }
+            .where(
+                Entity.type == "person", EntityMember.kind == "subject", EntityMember.ref.in_(chunk)
             )
-            for o in entity.members:
-                member_rows.append(
-                    {
-                        "entity_id": entity.id,
-                        "kind": o.kind,
-                        "ref": o.ref,
-                        "via": o.via,
-                        "record_id": o.record_id,
-                        "operation_id": o.operation_id,
-                        "span_start": o.span[0] if o.span else None,
-                        "span_end": o.span[1] if o.span else None,
-                        "text": o.raw if o.kind == "mention" else None,
-                        "fingerprint": None,
-                    }
+        ):
+            entity_of_subject[str(ref)] = str(entity)
+    joined = join_person_mentions(wanted, subjects, entity_of_subject, refs_by_name)
+    by_id = {m.id: m for m in wanted}
+    rows = [
+        _member(
+            entity,
+            "mention",
+            str(mention_id),
+            via=rule,
+            record_id=by_id[mention_id].record_id,
+            operation_id=by_id[mention_id].operation_id,
+            span=(by_id[mention_id].start, by_id[mention_id].end),
+            text=by_id[mention_id].text,
+        )
+        for mention_id, (entity, rule) in sorted(joined.items())
+    ]
+    _insert(session, EntityMember, rows)
+    return len(rows)
+
+
+def _refs_by_full_name(
+    table: pa.Table, mentions: Sequence[MentionRow]
+) -> dict[tuple[str, str], list[str]]:
+    """For the full names the mentions carry: the subject refs with those names (any order)."""
+    from threadline.resolve.mentions import mention_names
+
+    wanted = {n for m in mentions for n in [mention_names(m.text)] if n[0] and n[1]}
+    if not wanted or table.num_rows == 0:
+        return {}
+    keys = [f"{a}\x1f{b}" for a, b in wanted] + [f"{b}\x1f{a}" for a, b in wanted]
+    joined = pc.binary_join_element_wise(
+        pc.fill_null(table["fn_canon"], ""), pc.fill_null(table["sn_canon"], ""), "\x1f"
+    )
+    hits = table.filter(pc.is_in(joined, pa.array(keys, pa.string())))
+    out: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for ref, fn, sn in zip(
+        hits["ref"].to_pylist(),
+        hits["fn_canon"].to_pylist(),
+        hits["sn_canon"].to_pylist(),
+        strict=True,
+    ):
+        out[(fn, sn)].append(ref)
+        out[(sn, fn)].append(ref)
+    return out
+
+
+# -- identifiers and places -----------------------------------------------------------------------
+
+
+def _write_keyed(
+    session: Session,
+    subjects: Sequence[SubjectRow],
+    mentions: Sequence[MentionRow],
+    since: Watermark | None,
+) -> dict[str, int]:
+    """Identifiers and places from the new material (all of it when ``since`` is None)."""
+    if since is None:
+        session.execute(delete(Entity).where(Entity.type.in_(KEYED_TYPES)))
+    else:
+        _forget_changed_items(session, since)
+    counts: Counter[str] = Counter()
+    known: dict[str, bool] = {}
+    new_entities: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    for kind, key, occurrence in _identifier_items(session, subjects, mentions, since):
+        eid = entity_id(kind, key)
+        if eid not in known:
+            known[eid] = since is not None and session.get(Entity, eid) is not None
+            if not known[eid]:
+                new_entities.append(
+                    {"id": eid, "type": kind, "label": display(kind, key), "key": key, "detail": {}}
                 )
-        _insert(session, Entity, entity_rows)
-        _insert(session, EntityMember, member_rows)
-        return dict(Counter(f"{e.type}_entities" for e in entities))
+                counts[f"{kind}_entities"] += 1
+        rows.append(_occurrence_member(eid, occurrence))
+    _insert(session, Entity, new_entities)
+    _insert(session, EntityMember, rows)
+    counts["location_entities"] += _write_places(
+        session, _place_items(session, subjects, mentions, since), lookup=since is not None
+    )
+    return dict(counts)
 
 
-def _spanning(
-    edges: list[PersonEdge], must: list[tuple[int, int]], used: list[int]
-) -> list[PersonEdge]:
-    """The joins that made the clusters: must-links first, then model edges."""
-    kept = []
-    for index in used:
-        if index < len(must):
-            a, b = must[index]
-            kept.append(PersonEdge(a, b, math.inf, 1.0, {"judgement": "same"}))
-        elif index - len(must) < len(edges):
-            kept.append(edges[index - len(must)])
-    return kept
+def _occurrence_member(eid: str, o: Occurrence) -> dict[str, Any]:
+    return _member(
+        eid,
+        o.kind,
+        o.ref,
+        via=o.via,
+        record_id=o.record_id,
+        operation_id=o.operation_id,
+        span=o.span,
+        text=o.raw if o.kind == "mention" else None,
+    )
 
 
-def _insert(session: Session, table: type[Any], rows: list[dict[str, Any]]) -> None:
-    for start in range(0, len(rows), 5000):
-        session.execute(insert(table), rows[start : start + 5000])
+def _forget_changed_items(session: Session, since: Watermark) -> None:
+    """Members that came from items changed since the last run are read again."""
+    for kind, ids in (
+        ("record", select(Record.id).where(since.records())),
+        ("action", select(Action.id).where(since.actions())),
+        ("event", select(Event.id).where(since.events())),
+    ):
+        session.execute(
+            delete(EntityMember).where(
+                EntityMember.kind == kind,
+                EntityMember.ref.in_(ids),
+                EntityMember.entity_id.in_(select(Entity.id).where(Entity.type.in_(KEYED_TYPES))),
+            )
+        )
+    changed_records = select(Record.id).where(since.records())
+    session.execute(
+        delete(EntityMember).where(
+            EntityMember.kind == "mention",
+            EntityMember.record_id.in_(changed_records),
+            EntityMember.entity_id.in_(select(Entity.id).where(Entity.type.in_(KEYED_TYPES))),
+        )
+    )
+
+
+def _write_places(
+    session: Session,
+    items: Iterable[tuple[str | None, str | None, Occurrence]],
+    lookup: bool,
+) -> int:
+    """Places join on shared keys; existing places (``lookup``) are found by their key members.
+
+    Returns how many place entities there are now more than before.
+    """
+    occurrences: list[tuple[list[str], Occurrence]] = []
+    for address, postcode, occurrence in items:
+        names = _place_key_names(place_keys(address, postcode))
+        if names:
+            occurrences.append((names, occurrence))
+    all_names = sorted({n for names, _ in occurrences for n in names})
+    existing: dict[str, str] = {}
+    if lookup:
+        for chunk in _chunks(all_names):
+            for key_ref, eid in session.execute(
+                select(EntityMember.ref, EntityMember.entity_id).where(
+                    EntityMember.kind == "key", EntityMember.ref.in_(chunk)
+                )
+            ):
+                existing[str(key_ref)] = str(eid)
+    old_entities = sorted(set(existing.values()))
+    old_keys: dict[str, set[str]] = defaultdict(set)
+    for chunk in _chunks(old_entities):
+        for key_ref, eid in session.execute(
+            select(EntityMember.ref, EntityMember.entity_id).where(
+                EntityMember.kind == "key", EntityMember.entity_id.in_(chunk)
+            )
+        ):
+            old_keys[str(eid)].add(str(key_ref))
+    # Union-find over keys: an occurrence joins its keys, an existing place holds its keys.
+    clusters = Clusters()
+    index = {name: i for i, name in enumerate(sorted(set(all_names).union(*old_keys.values())))}
+    for node in index.values():
+        clusters.add(node)
+    for names, _ in occurrences:
+        for other in names[1:]:
+            clusters.union(index[names[0]], index[other])
+    for keys in old_keys.values():
+        ordered = sorted(keys)
+        for other in ordered[1:]:
+            clusters.union(index[ordered[0]], index[other])
+    target_of_root: dict[int, str] = {}
+    keys_of_root: dict[int, set[str]] = defaultdict(set)
+    for name, i in index.items():
+        keys_of_root[clusters.find(i)].add(name)
+    for root, keys in keys_of_root.items():
+        target_of_root[root] = entity_id("location", place_entity_key(keys))
+    before = len(old_entities)
+    new_entities: dict[str, dict[str, Any]] = {}
+    members: list[dict[str, Any]] = []
+    for root, keys in keys_of_root.items():
+        target = target_of_root[root]
+        merged = sorted({existing[k] for k in keys if k in existing})
+        if target not in merged:
+            new_entities[target] = {
+                "id": target,
+                "type": "location",
+                "label": "",
+                "key": place_entity_key(keys).split(":", 1)[1],
+                "detail": {},
+            }
+        for old in merged:
+            if old != target:
+                session.execute(
+                    update(EntityMember)
+                    .where(EntityMember.entity_id == old)
+                    .values(entity_id=target)
+                )
+                session.execute(delete(EntityLink).where(EntityLink.entity_id == old))
+                session.execute(delete(Entity).where(Entity.id == old))
+        held = set().union(*(old_keys[e] for e in merged)) if merged else set()
+        members.extend(_member(target, "key", k) for k in sorted(keys - held))
+    labels: dict[str, Counter[str]] = defaultdict(Counter)
+    for names, occurrence in occurrences:
+        target = target_of_root[clusters.find(index[names[0]])]
+        labels[target][occurrence.raw] += 1
+        members.append(_occurrence_member(target, occurrence))
+    for target, row in new_entities.items():
+        counted = labels.get(target) or Counter({row["key"]: 1})
+        row["label"] = max(counted, key=lambda raw: (counted[raw], len(raw), raw))
+    _insert(session, Entity, list(new_entities.values()))
+    _insert(session, EntityMember, members)
+    return len(keys_of_root) - before
+
+
+def _place_key_names(keys: PlaceKeys) -> list[str]:
+    names = []
+    if keys.street:
+        names.append(f"street:{keys.street}")
+    if keys.premises:
+        names.append(f"premises:{keys.premises}")
+    if not names and keys.postcode:
+        names.append(f"postcode:{keys.postcode}")
+    return names
 
 
 def _identifier_items(
-    session: Session, subjects: Sequence[SubjectRow], mentions: Sequence[MentionRow]
+    session: Session,
+    subjects: Sequence[SubjectRow],
+    mentions: Sequence[MentionRow],
+    since: Watermark | None,
 ) -> Iterable[tuple[str, str, Occurrence]]:
     for m in mentions:
         if m.type in ("vehicle", "phone", "email"):
@@ -460,52 +886,71 @@ def _identifier_items(
     for s in subjects:
         for field_name, values in (("phones", s.phones), ("vehicles", s.vehicles)):
             for raw in values:
-                if not isinstance(raw, str):
-                    continue
-                found = classify(raw)
+                found = classify(raw) if isinstance(raw, str) else None
                 if found:
                     yield (
                         found[0],
                         found[1],
                         Occurrence("subject", s.ref, field_name, s.record_id, s.operation, raw),
                     )
-    for owner_id, operation_id, raw in session.execute(
-        select(ActionIdentifier.action_id, Action.operation_id, ActionIdentifier.raw).join(
-            Action, Action.id == ActionIdentifier.action_id
-        )
-    ):
-        found = classify(raw)
-        if found:
-            yield (
-                found[0],
-                found[1],
-                Occurrence("action", owner_id, "identifiers", None, operation_id, raw),
-            )
-    for owner_id, operation_id, raw in session.execute(
-        select(EventIdentifier.event_id, Event.operation_id, EventIdentifier.raw).join(
-            Event, Event.id == EventIdentifier.event_id
-        )
-    ):
-        found = classify(raw)
-        if found:
-            yield (
-                found[0],
-                found[1],
-                Occurrence("event", owner_id, "identifiers", None, operation_id, raw),
-            )
+    actions = select(ActionIdentifier.action_id, Action.operation_id, ActionIdentifier.raw).join(
+        Action, Action.id == ActionIdentifier.action_id
+    )
+    events = select(EventIdentifier.event_id, Event.operation_id, EventIdentifier.raw).join(
+        Event, Event.id == EventIdentifier.event_id
+    )
+    if since is not None:
+        actions = actions.where(since.actions())
+        events = events.where(since.events())
+    for kind, query in (("action", actions), ("event", events)):
+        for owner_id, operation_id, raw in session.execute(query):
+            found = classify(raw)
+            if found:
+                yield (
+                    found[0],
+                    found[1],
+                    Occurrence(kind, owner_id, "identifiers", None, operation_id, raw),
+                )
 
 
 def _place_items(
-    session: Session, subjects: Sequence[SubjectRow]
+    session: Session,
+    subjects: Sequence[SubjectRow],
+    mentions: Sequence[MentionRow],
+    since: Watermark | None,
 ) -> Iterable[tuple[str | None, str | None, Occurrence]]:
-    for record_id, operation_id, address, postcode in session.execute(
+    for m in mentions:
+        if m.type == "location":
+            yield (
+                m.text,
+                None,
+                Occurrence(
+                    "mention",
+                    str(m.id),
+                    "text",
+                    m.record_id,
+                    m.operation_id,
+                    m.text,
+                    (m.start, m.end),
+                ),
+            )
+    records = (
         select(
             RecordLocation.record_id,
             Record.operation_id,
             RecordLocation.address,
             RecordLocation.postcode,
-        ).join(Record, Record.id == RecordLocation.record_id)
-    ):
+        )
+        .join(Record, Record.id == RecordLocation.record_id)
+        .order_by(RecordLocation.id)
+    )
+    events = select(
+        Event.id, Event.operation_id, Event.location_address, Event.location_postcode
+    ).where(or_(Event.location_address.is_not(None), Event.location_postcode.is_not(None)))
+    if since is not None:
+        records = records.where(since.records())
+        events = events.where(since.events())
+    for record_id, operation_id, address, postcode in session.execute(records):
         yield (
             address,
             postcode,
@@ -518,11 +963,7 @@ def _place_items(
                 ", ".join(p for p in (address, postcode) if p),
             ),
         )
-    for event_id, operation_id, address, postcode in session.execute(
-        select(Event.id, Event.operation_id, Event.location_address, Event.location_postcode).where(
-            (Event.location_address.is_not(None)) | (Event.location_postcode.is_not(None))
-        )
-    ):
+    for event_id, operation_id, address, postcode in session.execute(events.order_by(Event.id)):
         yield (
             address,
             postcode,

@@ -1,0 +1,166 @@
+"""Resolving people, without the store: features in, clusters and their joins out.
+
+The stage (``stage.py``) and the benchmark (``bench/resolve.py``) both call
+these functions, so what is measured is what runs.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+from threadline.resolve import people
+from threadline.resolve.backends import Backend
+from threadline.resolve.cluster import cluster
+from threadline.resolve.features import SubjectRow, person_features
+
+PARALLEL_FROM = 100_000
+"""Compute features in worker processes (one per core) from this many subjects on."""
+
+
+@dataclass
+class PersonEdge:
+    """A join between two subjects (by row number) and its evidence."""
+
+    left: int
+    right: int
+    weight: float
+    probability: float
+    evidence: dict[str, Any]
+
+
+@dataclass
+class PeopleResult:
+    groups: list[list[int]]
+    """Clusters of row numbers (``unique_id``)."""
+    joins: list[PersonEdge]
+    """The joins that made the clusters (a spanning forest), must-links included."""
+    model: dict[str, Any]
+    scored_pairs: int
+
+
+def _chunk_features(args: tuple[int, list[SubjectRow]]) -> pa.Table:
+    start, rows = args
+    return people.to_arrow([person_features(start + i, row) for i, row in enumerate(rows)])
+
+
+def features_table(rows: Sequence[SubjectRow], start: int = 0) -> pa.Table:
+    """The model's input for ``rows``, numbered from ``start``; in parallel when large."""
+    workers = os.cpu_count() or 1
+    if len(rows) < PARALLEL_FROM or workers < 2:
+        return _chunk_features((start, list(rows)))
+    size = math.ceil(len(rows) / (workers * 4))
+    chunks = [(start + i, list(rows[i : i + size])) for i in range(0, len(rows), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return pa.concat_tables(list(pool.map(_chunk_features, chunks)))
+
+
+def evidence(row: dict[str, Any], levels: dict[str, list[tuple[float, str]]]) -> dict[str, Any]:
+    """Each comparison's level and match weight for one scored pair (missing ones left out)."""
+    out: dict[str, Any] = {}
+    for name, options in levels.items():
+        weight = row.get(f"mw_{name}")
+        if weight is None or weight == 0.0 or not options:
+            continue
+        label = min(options, key=lambda option: abs(option[0] - weight))[1]
+        out[name] = {"level": label, "weight": round(float(weight), 2)}
+    return out
+
+
+def person_edges(scored: pa.Table, model: dict[str, Any]) -> list[PersonEdge]:
+    """Pairs at or above the threshold, strongest first (ties by row number), with evidence."""
+    table = scored.filter(pc.greater_equal(scored["match_probability"], people.MATCH_THRESHOLD))
+    table = table.sort_by(
+        [("match_weight", "descending"), ("unique_id_l", "ascending"), ("unique_id_r", "ascending")]
+    )
+    levels = people.level_weights(model)
+    return [
+        PersonEdge(
+            int(row["unique_id_l"]),
+            int(row["unique_id_r"]),
+            float(row["match_weight"]),
+            float(row["match_probability"]),
+            evidence(row, levels),
+        )
+        for row in table.to_pylist()
+    ]
+
+
+def _cluster(
+    nodes: Sequence[int],
+    edges: list[PersonEdge],
+    must: list[tuple[int, int]],
+    cannot: list[tuple[int, int]],
+    fixed: list[tuple[int, int]],
+) -> tuple[list[list[int]], list[PersonEdge]]:
+    first = must + fixed
+    clusters, used = cluster(nodes, ((e.left, e.right) for e in edges), must=first, cannot=cannot)
+    joins = []
+    for index in used:
+        if index < len(must):
+            a, b = must[index]
+            joins.append(PersonEdge(a, b, math.inf, 1.0, {"judgement": "same"}))
+        elif index >= len(first):
+            joins.append(edges[index - len(first)])
+    return clusters.groups(), joins
+
+
+def resolve_all(
+    backend: Backend,
+    table: pa.Table,
+    model: dict[str, Any] | None,
+    *,
+    must: list[tuple[int, int]] = [],  # noqa: B006 - read only
+    cannot: list[tuple[int, int]] = [],  # noqa: B006 - read only
+    training: people.TrainingOptions | None = None,
+) -> PeopleResult:
+    """Train (unless given a model), score every blocked pair, and cluster everything."""
+    if model is None:
+        model = people.train(backend, table, training or people.TrainingOptions())
+    scored = people.predict_all(backend, table, model)
+    edges = person_edges(scored, model)
+    groups, joins = _cluster(table["unique_id"].to_pylist(), edges, must, cannot, [])
+    return PeopleResult(groups, joins, model, scored.num_rows)
+
+
+def resolve_added(
+    backend: Backend,
+    existing: pa.Table,
+    added: pa.Table,
+    model: dict[str, Any],
+    *,
+    entities_of: Callable[[set[int]], dict[int, str]],
+    members_of: Callable[[set[str]], dict[str, list[int]]],
+    must: list[tuple[int, int]] = [],  # noqa: B006 - read only
+    cannot: list[tuple[int, int]] = [],  # noqa: B006 - read only
+) -> tuple[PeopleResult, set[str]]:
+    """Score the added subjects against each other and the existing ones; re-cluster locally.
+
+    Only the existing entities that a new pair (or a judgement) touches are
+    looked up (``entities_of`` maps row numbers to entity ids, ``members_of``
+    entity ids to their rows). An existing entity stays whole: it may grow or
+    merge, never split (a full run may split it). Returns the clusters of the
+    added subjects and touched entities, and the touched entities' ids.
+    """
+    scored = people.predict_new(backend, existing, added, model)
+    edges = person_edges(scored, model)
+    added_rows = set(added["unique_id"].to_pylist())
+    ends = {n for e in edges for n in (e.left, e.right)} | {n for p in must + cannot for n in p}
+    member_of = entities_of(ends - added_rows)
+    touched = set(member_of.values())
+    nodes = set(added_rows)
+    fixed: list[tuple[int, int]] = []
+    for _entity, rows in sorted(members_of(touched).items()):
+        rows = sorted(rows)
+        nodes.update(rows)
+        fixed.extend((rows[0], r) for r in rows[1:])
+    nodes.update(n for n in ends if n in nodes or n in added_rows)
+    groups, joins = _cluster(sorted(nodes), edges, must, cannot, fixed)
+    return PeopleResult(groups, joins, model, scored.num_rows), touched
