@@ -12,6 +12,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from threadline.store.entity_models import Entity, EntityLink, EntityMember
+from threadline.store.mention_models import Mention
+from threadline.store.models import Record
+from threadline.workspace import Workspace
+
 OPERATIONS = {"UMB": None, "ALPHA": "UMB", "BRAVO": "UMB", "SOLO": None}
 
 GRADES: dict[str, dict[str, str] | None] = {
@@ -79,3 +84,99 @@ def write_world(out: Path) -> dict[str, tuple[str, str]]:
     for name, items in (("operations", ops), ("records", records)):
         (out / f"{name}.jsonl").write_text("".join(json.dumps(i) + "\n" for i in items))
     return index
+
+
+SUSPECT_ENTITY = "E-ali"
+
+
+def victim_entity(record: str) -> str:
+    return f"E-victim-{record}"
+
+
+def add_entities(workspace: Workspace, index: dict[str, tuple[str, str]]) -> None:
+    """Hand-made analysis over the world: one suspect entity across every record, and per
+    record a victim entity (its victim subject and the victim's name in the text as a
+    mention)."""
+    with workspace.transaction() as session:
+        session.add(Entity(id=SUSPECT_ENTITY, type="person", label="Mohammed ALI", key=None))
+        for n, (rid, (op, sharing)) in enumerate(sorted(index.items())):
+            text = session.get(Record, rid)
+            assert text is not None and text.text is not None
+            victim = victim_name(op, sharing)
+            start = text.text.index(victim)
+            mention = Mention(
+                record_id=rid,
+                start=start,
+                end=start + len(victim),
+                text=victim,
+                type="person",
+                role="victim",
+                extractor="test",
+                confidence=1.0,
+            )
+            suspect_at = text.text.index("Mohammed ALI")
+            suspect = Mention(
+                record_id=rid,
+                start=suspect_at,
+                end=suspect_at + len("Mohammed ALI"),
+                text="Mohammed ALI",
+                type="person",
+                role="suspect",
+                extractor="test",
+                confidence=1.0,
+            )
+            session.add_all([mention, suspect])
+            session.flush()
+            entity = victim_entity(rid)
+            session.add(Entity(id=entity, type="person", label=victim, key=None))
+            session.add_all(
+                [
+                    EntityMember(
+                        entity_id=entity,
+                        kind="subject",
+                        ref=f"{rid}/S1",
+                        record_id=rid,
+                        operation_id=op,
+                    ),
+                    EntityMember(
+                        entity_id=entity,
+                        kind="mention",
+                        ref=str(mention.id),
+                        record_id=rid,
+                        operation_id=op,
+                        span_start=mention.start,
+                        span_end=mention.end,
+                        text=victim,
+                    ),
+                    EntityMember(
+                        entity_id=SUSPECT_ENTITY,
+                        kind="subject",
+                        ref=f"{rid}/S2",
+                        record_id=rid,
+                        operation_id=op,
+                    ),
+                    EntityMember(
+                        entity_id=SUSPECT_ENTITY,
+                        kind="mention",
+                        ref=str(suspect.id),
+                        record_id=rid,
+                        operation_id=op,
+                        span_start=suspect.start,
+                        span_end=suspect.end,
+                        text="Mohammed ALI",
+                    ),
+                ]
+            )
+            if n:
+                session.add(
+                    EntityLink(
+                        entity_id=SUSPECT_ENTITY,
+                        left_kind="subject",
+                        left_ref=f"{sorted(index)[0]}/S2",
+                        right_kind="subject",
+                        right_ref=f"{rid}/S2",
+                        source="model",
+                        match_weight=9.5,
+                        match_probability=0.998,
+                    )
+                )

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from tests.web.helpers import PASSWORD, add_user, csrf_of, sign_in
 from threadline.settings import Settings
 from threadline.store.security_models import AuditEvent, WebSession
-from threadline.web.app import create_app
+from threadline.web.app import ROUTERS, create_app
 from threadline.web.auth import DEV_COOKIE, SECURE_COOKIE
 from threadline.workspace import Workspace
 
@@ -177,7 +177,8 @@ def test_every_state_change_needs_the_csrf_token(
     sign_in(client, "ada")
     posts = [
         str(getattr(route, "path", ""))
-        for route in create_app(settings).routes
+        for router in ROUTERS
+        for route in router.routes
         if "POST" in (getattr(route, "methods", None) or set())
     ]
     assert len(posts) >= 6

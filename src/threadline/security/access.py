@@ -20,15 +20,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, String, and_, cast, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from threadline.domain.grading import VALID_CODES, Grading, GradingSystem, comparable
 from threadline.domain.normalise.names import name_key
 from threadline.security.policy import Relation, Role, allowed_sharing, sees_victims
+from threadline.store.entity_models import EntityMember
+from threadline.store.mention_models import Mention
 from threadline.store.models import Operation, Record, Subject
 
 REDACTED = "[redacted]"
@@ -77,6 +79,27 @@ class SubjectView:
 
 
 @dataclass(frozen=True)
+class Span:
+    """A mention in a record's text, and the entity it was joined to."""
+
+    start: int
+    end: int
+    type: str
+    role: str | None
+    entity: str | None
+    victim: bool
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a record's text as shown: plain (``kind`` None) or a highlighted mention."""
+
+    text: str
+    kind: str | None = None
+    entity: str | None = None
+
+
+@dataclass(frozen=True)
 class RecordSummary:
     id: str
     operation: str
@@ -98,6 +121,7 @@ class RecordView(RecordSummary):
     locations: list[tuple[str | None, str | None]] = field(default_factory=list)
     links: list[tuple[str, str | None]] = field(default_factory=list)
     anonymised: bool = False
+    segments: list[Segment] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -264,6 +288,82 @@ def _variant_pattern(query: str) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)" + r"\W+".join(parts) + r"(?!\w)", re.IGNORECASE)
 
 
+def victim_entities(session: Session, entity_ids: Iterable[str]) -> set[str]:
+    """Which of ``entity_ids`` are a victim anywhere: a victim subject or a victim mention."""
+    ids = list(set(entity_ids))
+    if not ids:
+        return set()
+    by_subject = (
+        select(EntityMember.entity_id)
+        .join(Subject, and_(EntityMember.kind == "subject", Subject.ref == EntityMember.ref))
+        .where(EntityMember.entity_id.in_(ids), Subject.role == "victim")
+    )
+    by_mention = (
+        select(EntityMember.entity_id)
+        .join(
+            Mention,
+            and_(EntityMember.kind == "mention", cast(Mention.id, String) == EntityMember.ref),
+        )
+        .where(EntityMember.entity_id.in_(ids), Mention.role == "victim")
+    )
+    return set(session.scalars(by_subject.union(by_mention)))
+
+
+def spans_for(session: Session, record_ids: Sequence[str]) -> dict[str, list[Span]]:
+    """Each record's mentions (non-overlapping, in order) with the entities they joined."""
+    if not record_ids:
+        return {}
+    mentions = session.execute(
+        select(
+            Mention.id, Mention.record_id, Mention.start, Mention.end, Mention.type, Mention.role
+        )
+        .where(Mention.record_id.in_(record_ids))
+        .order_by(Mention.record_id, Mention.start, Mention.end.desc())
+    ).all()
+    joined: dict[str, str] = {
+        str(ref): str(entity)
+        for ref, entity in session.execute(
+            select(EntityMember.ref, EntityMember.entity_id).where(
+                EntityMember.record_id.in_(record_ids), EntityMember.kind == "mention"
+            )
+        )
+    }
+    victims = victim_entities(session, joined.values())
+    out: dict[str, list[Span]] = {}
+    for mention_id, record_id, start, end, kind, role in mentions:
+        spans = out.setdefault(record_id, [])
+        if spans and start < spans[-1].end:
+            continue  # overlapping spans: the first one stands
+        entity = joined.get(str(mention_id))
+        spans.append(Span(start, end, kind, role, entity, role == "victim" or entity in victims))
+    return out
+
+
+def segments(body: str, spans: Sequence[Span], redactor: Redactor | None) -> list[Segment]:
+    """The text cut at its mentions; victims blanked out when ``redactor`` is given."""
+
+    def plain(piece: str) -> str:
+        return redactor.text(piece) if redactor else piece
+
+    out: list[Segment] = []
+    pos = 0
+    for span in spans:
+        if span.start < pos or span.end > len(body):
+            continue
+        if span.start > pos:
+            out.append(Segment(plain(body[pos : span.start])))
+        piece = body[span.start : span.end]
+        if redactor is not None and span.victim:
+            hidden = redactor.text(piece)
+            out.append(Segment(hidden if hidden != piece else "[victim]", "victim"))
+        else:
+            out.append(Segment(plain(piece), span.type, span.entity))
+        pos = span.end
+    if pos < len(body) or not out:
+        out.append(Segment(plain(body[pos:])))
+    return out
+
+
 class Access:
     """What one principal may read, in one database session."""
 
@@ -382,7 +482,20 @@ class Access:
         )
         if rec is None:
             return None
-        return self._view(rec)
+        return self._view(rec, spans_for(self.session, [rec.id]).get(rec.id, []))
+
+    def records_by_id(self, record_ids: Sequence[str]) -> list[RecordSummary]:
+        """Summaries of those of ``record_ids`` this principal may read."""
+        out: list[RecordSummary] = []
+        for start in range(0, len(record_ids), 500):
+            chunk = record_ids[start : start + 500]
+            recs = self.session.scalars(
+                select(Record)
+                .where(Record.id.in_(chunk), self.record_clause())
+                .options(selectinload(Record.subjects))
+            )
+            out.extend(self._summary(rec, self._redactor(rec)) for rec in recs)
+        return out
 
     def _redactor(self, rec: Record) -> Redactor | None:
         return None if self.sees_victims else Redactor(rec.subjects)
@@ -399,14 +512,17 @@ class Access:
             sharing=sharing_of(rec.grading_system, rec.grading_handling),
         )
 
-    def _view(self, rec: Record, *, anonymise: bool = False) -> RecordView:
+    def _view(
+        self, rec: Record, spans: Sequence[Span] = (), *, anonymise: bool = False
+    ) -> RecordView:
         redactor = Redactor(rec.subjects) if anonymise or not self.sees_victims else None
         summary = self._summary(rec, redactor)
-        body = rec.body
+        pieces = segments(rec.body, spans, redactor)
         return RecordView(
             **summary.__dict__,
             received=rec.received,
-            text=redactor.text(body) if redactor else body,
+            text="".join(p.text for p in pieces),
+            segments=pieces,
             author=rec.author,
             file_path=rec.file_path,
             # An original cannot be redacted: only roles that see victims get it.
@@ -431,8 +547,8 @@ class Access:
         literal = re.compile(re.escape(query), re.IGNORECASE)
         variant = _variant_pattern(query)
         hits: list[SearchHit] = []
-        for rec in self._stream(self.record_clause()):
-            view = self._view(rec)
+        for rec, spans in self._stream(self.record_clause()):
+            view = self._view(rec, spans)
             hit = _match(view, literal, variant)
             if hit is not None:
                 hits.append(hit)
@@ -440,11 +556,15 @@ class Access:
                     break
         return hits
 
-    def _stream(self, clause: ColumnElement[bool], batch: int = 500) -> Iterator[Record]:
+    def _stream(
+        self, clause: ColumnElement[bool], batch: int = 500
+    ) -> Iterator[tuple[Record, list[Span]]]:
+        """Records matching ``clause`` with their mentions, in batches."""
         ids = list(self.session.scalars(select(Record.id).where(clause).order_by(Record.id)))
         for start in range(0, len(ids), batch):
             chunk = ids[start : start + batch]
-            yield from self.session.scalars(
+            spans = spans_for(self.session, chunk)
+            recs = self.session.scalars(
                 select(Record)
                 .where(Record.id.in_(chunk))
                 .order_by(Record.id)
@@ -454,6 +574,8 @@ class Access:
                     selectinload(Record.links),
                 )
             )
+            for rec in recs:
+                yield rec, spans.get(rec.id, [])
             self.session.expunge_all()
 
     # -- exports --------------------------------------------------------------------
@@ -464,8 +586,8 @@ class Access:
         clause = self.record_clause()
         if operation is not None:
             clause = and_(clause, Record.operation_id == operation)
-        for rec in self._stream(clause):
-            yield self._view(rec, anonymise=True)
+        for rec, spans in self._stream(clause):
+            yield self._view(rec, spans, anonymise=True)
 
 
 def _match(
@@ -505,6 +627,8 @@ __all__ = [
     "RecordView",
     "Redactor",
     "SearchHit",
+    "Segment",
+    "Span",
     "SubjectView",
     "name_skeleton",
     "sharing_of",

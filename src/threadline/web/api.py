@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from threadline.security import audit
 from threadline.security.access import Access, OperationView, RecordSummary, RecordView
+from threadline.security.entities import EntityAccess
 from threadline.web.auth import require_csrf
 from threadline.web.deps import CurrentViewer, consult
-from threadline.web.pages import export_csv, search_hits
+from threadline.web.pages import entity_view, export_csv, search_hits
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -160,3 +161,46 @@ def export(request: Request, viewer: CurrentViewer, body: ExportRequest) -> Resp
         export_csv(request, viewer, body.operation, body.reason.strip()),
         media_type="text/csv; charset=utf-8",
     )
+
+
+@router.get("/entities/{entity_id}")
+def entity(request: Request, viewer: CurrentViewer, entity_id: str) -> dict[str, Any]:
+    """One entity, from the material the viewer may see (victims anonymised as the role asks)."""
+    view = entity_view(request, viewer, entity_id)
+    if view is None:
+        raise HTTPException(status_code=404, detail="no such entity, or not yours to see")
+    return {
+        "id": view.id,
+        "type": view.type,
+        "label": view.label,
+        "anonymised": view.anonymised,
+        "names": view.names,
+        "identifiers": view.identifiers,
+        "operations": view.operations,
+        "records": [_summary(r) for r in view.records],
+        "joins": [j.__dict__ for j in view.joins],
+        "neighbours": [n.__dict__ for n in view.neighbours],
+    }
+
+
+@router.get("/entities/{entity_id}/graph")
+def entity_graph(
+    request: Request, viewer: CurrentViewer, entity_id: str
+) -> dict[str, list[dict[str, object]]]:
+    """The entity and its neighbours (by shared records) for the link chart."""
+
+    def work(access: Access, db: Session) -> dict[str, list[dict[str, object]]] | None:
+        graph = EntityAccess(access).graph(entity_id)
+        audit.append(
+            db,
+            username=viewer.username,
+            action="view-entity",
+            target=f"entity:{entity_id} graph",
+            outcome="ok" if graph else "denied",
+        )
+        return graph
+
+    graph = consult(request, viewer, work)
+    if graph is None:
+        raise HTTPException(status_code=404, detail="no such entity, or not yours to see")
+    return graph

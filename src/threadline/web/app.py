@@ -23,6 +23,8 @@ from threadline.web.auth import SignInRequired
 from threadline.workspace import Workspace
 
 HERE = Path(__file__).parent
+ROUTERS = (signin.router, pages.router, api.router)
+"""Every router of the app: the tests walk them to check each state change needs CSRF."""
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -60,9 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.include_router(signin.router)
-    app.include_router(pages.router)
-    app.include_router(api.router)
+    for router in ROUTERS:
+        app.include_router(router)
 
     @app.middleware("http")
     async def security_headers(

@@ -15,10 +15,12 @@ from sqlalchemy.orm import Session
 from threadline.errors import ThreadlineError
 from threadline.security import accounts, audit
 from threadline.security.access import Access, RecordView
-from threadline.security.policy import Role
+from threadline.security.entities import EntityAccess, EntityView
+from threadline.security.policy import CASEWORK, Role
 from threadline.status import counts
 from threadline.store.models import Operation
 from threadline.store.security_models import AuditEvent, User
+from threadline.web import judgements
 from threadline.web.auth import require_csrf
 from threadline.web.deps import Administrator, CurrentViewer, Viewer, consult, workspace_of
 
@@ -99,15 +101,6 @@ def operation_page(
     return render(request, "operation.html", viewer, **found)
 
 
-def _segments(view: RecordView) -> list[tuple[str, str | None]]:
-    """The record's text cut into (text, kind) pieces; kind marks a highlighted mention.
-
-    Mentions come from the extraction stage (issue 4); until its table exists
-    the text is one plain piece.
-    """
-    return [(view.text, None)]
-
-
 @router.get("/records/{record_id}", response_class=HTMLResponse)
 def record_page(request: Request, viewer: CurrentViewer, record_id: str) -> Response:
     def work(access: Access, db: Session) -> RecordView | None:
@@ -124,7 +117,7 @@ def record_page(request: Request, viewer: CurrentViewer, record_id: str) -> Resp
     view = consult(request, viewer, work)
     if view is None:
         raise HTTPException(status_code=404, detail="no such record, or not yours to see")
-    return render(request, "record.html", viewer, record=view, segments=_segments(view))
+    return render(request, "record.html", viewer, record=view)
 
 
 @router.get("/records/{record_id}/original")
@@ -247,7 +240,77 @@ def export(
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
 def entity_page(request: Request, viewer: CurrentViewer, entity_id: str) -> Response:
-    return render(request, "pending.html", viewer, what="The entity page", issue="issue 5")
+    view = entity_view(request, viewer, entity_id)
+    if view is None:
+        raise HTTPException(status_code=404, detail="no such entity, or not yours to see")
+    return render(
+        request, "entity.html", viewer, entity=view, casework=viewer.principal.role in CASEWORK
+    )
+
+
+def entity_view(request: Request, viewer: Viewer, entity_id: str) -> EntityView | None:
+    def work(access: Access, db: Session) -> EntityView | None:
+        view = EntityAccess(access).entity(entity_id)
+        audit.append(
+            db,
+            username=viewer.username,
+            action="view-entity",
+            target=f"entity:{entity_id}",
+            outcome="ok" if view else "denied",
+        )
+        return view
+
+    return consult(request, viewer, work)
+
+
+@router.get("/entities/{entity_id}/chart", response_class=HTMLResponse)
+def chart_page(request: Request, viewer: CurrentViewer, entity_id: str) -> Response:
+    view = entity_view(request, viewer, entity_id)
+    if view is None:
+        raise HTTPException(status_code=404, detail="no such entity, or not yours to see")
+    return render(request, "chart.html", viewer, entity=view)
+
+
+@router.post("/entities/{entity_id}/judgement", dependencies=[Depends(require_csrf)])
+def judgement(
+    request: Request,
+    viewer: CurrentViewer,
+    entity_id: str,
+    other: Annotated[str, Form(max_length=200)],
+    decision: Annotated[str, Form(max_length=20)],
+    why: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    if viewer.principal.role not in CASEWORK:
+        raise HTTPException(status_code=403, detail="your role does not record judgements")
+    try:
+        record_judgement(request, viewer, entity_id, other.strip(), decision, why)
+    except ThreadlineError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from exc
+    return RedirectResponse(f"/entities/{entity_id}?judged=1", status_code=303)
+
+
+def record_judgement(
+    request: Request, viewer: Viewer, left: str, right: str, decision: str, why: str
+) -> None:
+    """An analyst's same / not-same decision, on two people the viewer may see, audited."""
+
+    def work(access: Access, db: Session) -> None:
+        entities = EntityAccess(access)
+        for ref in (left, right):
+            if entities.entity(ref) is None:
+                raise ThreadlineError(f"no person entity '{ref}' that you may see")
+        row = judgements.judgement_row(
+            db, decision=decision, left=left, right=right, by=viewer.username, why=why
+        )
+        audit.append(
+            db,
+            username=viewer.username,
+            action="judgement",
+            target=f"judgement:{row.decision} {left} {right}",
+            justification=row.why,
+        )
+
+    consult(request, viewer, work)
 
 
 @router.get("/opportunities", response_class=HTMLResponse)
