@@ -12,6 +12,8 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.web.helpers import PASSWORD, add_user
+from threadline.analyse.pipeline import analyse
 from threadline.ingest import import_bundle
 from threadline.settings import Settings
 from threadline.synth import generate
@@ -44,20 +47,31 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@dataclass
+class Served:
+    url: str
+    record: str
+    """A record with a text mention joined to a person entity that has neighbours."""
+    mention: str
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A synthetic workspace (SQLite) served on loopback by uvicorn in a thread."""
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """A synthetic, analysed workspace (SQLite) served on loopback by uvicorn in a thread."""
     root = tmp_path_factory.mktemp("browser")
     settings = Settings(workspace=root / "workspace", database_url=None)
     generate(root / "bundle", seed=3, scale=0.2)
     workspace = Workspace.create(settings)
     try:
         import_bundle(workspace, root / "bundle")
+        analyse(workspace)
         ops = _operations(workspace)
         add_user(workspace, "rita", "reviewer", tuple(ops))
+        add_user(workspace, "alex", "analyst", tuple(ops))
         add_user(workspace, "nemo", "investigator", ())
         add_user(workspace, "ada", "administrator")
         add_user(workspace, "lock", "analyst", tuple(ops))
+        record, mention = _linked_record(workspace)
     finally:
         workspace.close()
     port = _free_port()
@@ -72,9 +86,33 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if time.monotonic() > deadline:
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    yield Served(f"http://127.0.0.1:{port}", record, mention)
     srv.should_exit = True
     thread.join(timeout=10)
+
+
+def _linked_record(workspace: Workspace) -> tuple[str, str]:
+    """The record mention of the person entity with the most records (not a victim)."""
+    from sqlalchemy import String, cast, select
+
+    from threadline.store.entity_models import Entity, EntityMember
+    from threadline.store.mention_models import Mention
+
+    with workspace.reading() as session:
+        row = session.execute(
+            select(EntityMember.record_id, EntityMember.text)
+            .join(Entity, Entity.id == EntityMember.entity_id)
+            .join(Mention, cast(Mention.id, String) == EntityMember.ref)
+            .where(
+                EntityMember.kind == "mention",
+                Entity.type == "person",
+                Mention.role != "victim",
+            )
+            .order_by(Entity.id)
+            .limit(1)
+        ).first()
+        assert row is not None, "the analysis joined no person mention"
+        return str(row[0]), str(row[1])
 
 
 def _operations(workspace: Workspace) -> list[str]:
@@ -95,17 +133,20 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
-@pytest.fixture
-def page(browser: Browser, server: str) -> Iterator[Page]:
-    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
+@contextmanager
+def _page(browser: Browser, server: Served) -> Iterator[Page]:
+    """A fresh browser context; fails if anything is fetched from anywhere but the server."""
+    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     outside: list[str] = []
     pg.on(
         "request",
-        lambda req: outside.append(req.url) if not req.url.startswith(server) else None,
+        lambda req: outside.append(req.url) if not req.url.startswith(server.url) else None,
     )
-    yield pg
-    context.close()
+    try:
+        yield pg
+    finally:
+        context.close()
     assert outside == [], f"requests left the server: {outside}"
 
 
@@ -124,8 +165,23 @@ def _shot(page: Page, name: str) -> None:
 
 
 @pytest.mark.slow
-def test_sign_in_then_reviewer_path(page: Page) -> None:
-    pg = page
+def test_browser_journeys(browser: Browser, server: Served) -> None:
+    """One test, so that one worker analyses the workspace once; each journey in its own
+    browser context."""
+    with _page(browser, server) as pg:
+        _reviewer_path(pg, server)
+    with _page(browser, server) as pg:
+        _analyst_sees_victims_hidden(pg, server)
+    with _page(browser, server) as pg:
+        _lockout(pg)
+    with _page(browser, server) as pg:
+        _denied_everywhere(pg, server)
+    with _page(browser, server) as pg:
+        _administrator(pg)
+
+
+def _reviewer_path(pg: Page, server: Served) -> None:
+    """Dashboard → operation → search → evidence record → entity → link chart."""
     pg.goto("/signin")
     _shot(pg, "01-sign-in")
     _sign_in(pg, "rita")
@@ -135,49 +191,74 @@ def test_sign_in_then_reviewer_path(page: Page) -> None:
     pg.click("ul.ops > li > a")
     assert pg.locator("table.list tbody tr").count() > 0
     _shot(pg, "03-operation")
-    pg.click("table.list tbody tr td a")
-    assert pg.locator("#record-text").inner_text().strip()
-    _shot(pg, "04-record")
-    pg.goto("/search?q=Mohammed")
-    _shot(pg, "05-search")
+    pg.goto("/search")
+    pg.fill("input[name=q]", server.mention)
+    pg.click("form.search button")
+    _shot(pg, "04-search")
+    pg.click(f"#hits a[href='/records/{server.record}']")
+    pg.wait_for_url(f"**/records/{server.record}")
+    assert pg.locator("#record-text mark").count() > 0
+    _shot(pg, "05-record")
+    pg.click("#record-text mark.m-person a")
+    pg.wait_for_url("**/entities/*")
+    assert pg.locator("#entity-records tbody tr").count() > 0
+    _shot(pg, "06-entity")
+    pg.click("#open-chart")
+    pg.wait_for_selector("#chart[data-ready='1']")
+    assert int(pg.get_attribute("#chart", "data-nodes") or 0) >= 1
+    _shot(pg, "07-link-chart")
+    pg.goto("/opportunities")
+    _shot(pg, "08-opportunities")
     pg.goto("/export")
-    _shot(pg, "06-export")
+    _shot(pg, "09-export")
 
 
-@pytest.mark.slow
-def test_lockout_in_the_browser(page: Page) -> None:
-    pg = page
+def _analyst_sees_victims_hidden(pg: Page, server: Served) -> None:
+    _sign_in(pg, "alex")
+    pg.wait_for_url("**/")
+    pg.goto(f"/records/{server.record}")
+    _shot(pg, "10-record-as-analyst")
+
+
+def _lockout(pg: Page) -> None:
     for _ in range(5):
         _sign_in(pg, "lock", "wrong wrong wrong")
         assert "Sign-in failed" in pg.inner_text("[role=alert]")
     _sign_in(pg, "lock")
     assert "Sign-in failed" in pg.inner_text("[role=alert]")
-    _shot(pg, "07-locked-out")
+    _shot(pg, "11-locked-out")
 
 
-@pytest.mark.slow
-def test_user_without_membership_is_denied_on_every_channel(page: Page, server: str) -> None:
-    pg = page
+def _denied_everywhere(pg: Page, server: Served) -> None:
     _sign_in(pg, "nemo")
     pg.wait_for_url("**/")
     assert pg.locator("#no-operations").count() == 1
     request = pg.request
-    assert request.get(f"{server}/api/operations").json() == []
+    assert request.get(f"{server.url}/api/operations").json() == []
     pg.goto("/search?q=the")
     assert pg.locator("#hits li").count() == 0
-    response = pg.goto("/records/does-not-matter")
+    response = pg.goto(f"/records/{server.record}")
     assert response is not None and response.status == 404
-    api = request.get(f"{server}/api/search?q=the")
-    assert api.json() == []
+    assert request.get(f"{server.url}/api/records/{server.record}").status == 404
+    assert request.get(f"{server.url}/api/search?q=the").json() == []
+    export = request.post(
+        f"{server.url}/api/export",
+        data={"reason": "denied user test"},
+        headers={"X-CSRF-Token": _csrf(pg)},
+    )
+    assert export.status == 200 and export.text().count("\n") == 1  # the header row only
 
 
-@pytest.mark.slow
-def test_administrator_screens(page: Page) -> None:
-    pg = page
+def _csrf(pg: Page) -> str:
+    pg.goto("/export")
+    return str(pg.get_attribute("input[name=csrf_token]", "value"))
+
+
+def _administrator(pg: Page) -> None:
     _sign_in(pg, "ada")
     pg.wait_for_url("**/")
     pg.goto("/admin/users")
-    _shot(pg, "08-users")
+    _shot(pg, "12-users")
     pg.goto("/admin/audit")
     assert pg.locator("#audit tbody tr").count() > 0
-    _shot(pg, "09-audit")
+    _shot(pg, "13-audit")

@@ -355,7 +355,10 @@ def segments(body: str, spans: Sequence[Span], redactor: Redactor | None) -> lis
         piece = body[span.start : span.end]
         if redactor is not None and span.victim:
             hidden = redactor.text(piece)
-            out.append(Segment(hidden if hidden != piece else "[victim]", "victim"))
+            # A place or identifier tied to a victim (their address, their phone) is
+            # blanked out too, but not called a victim.
+            fallback = "[victim]" if span.type == "person" else REDACTED
+            out.append(Segment(hidden if hidden != piece else fallback, "victim"))
         else:
             out.append(Segment(plain(piece), span.type, span.entity))
         pos = span.end

@@ -27,6 +27,7 @@
             cy.add({ group: "edges", data: e });
         });
         cy.layout({ name: "cose", animate: false, randomize: false }).run();
+        box.dataset.nodes = String(cy.nodes().length);
       });
   }
   cy.on("tap", "node", (evt) => expand(evt.target.id()));
