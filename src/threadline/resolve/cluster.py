@@ -9,7 +9,8 @@ from every other through them. See docs/resolution.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 
@@ -19,6 +20,10 @@ class Clusters:
     members: dict[int, list[int]] = field(default_factory=dict)
     cannot: dict[int, set[int]] = field(default_factory=dict)
     """Root → the nodes its cluster must never hold."""
+    traits: dict[int, frozenset[str]] = field(default_factory=dict)
+    """Root → the distinct traits (dates of birth) its cluster holds."""
+    compatible: Callable[[str, str], bool] | None = None
+    """Whether two traits may sit in one cluster; None: any may."""
 
     def add(self, node: int) -> None:
         if node not in self.parent:
@@ -48,10 +53,21 @@ class Clusters:
             return False
         return not (banned_b and any(m in banned_b for m in self.members[ra]))
 
-    def union(self, a: int, b: int) -> bool:
-        """Join the clusters of a and b; False when they were one already or may not join."""
+    def traits_agree(self, ra: int, rb: int) -> bool:
+        ta, tb = self.traits.get(ra), self.traits.get(rb)
+        if not ta or not tb or self.compatible is None:
+            return True
+        return all(self.compatible(x, y) for x in ta for y in tb if x != y)
+
+    def union(self, a: int, b: int, *, forced: bool = False) -> bool:
+        """Join the clusters of a and b; False when they were one already or may not join.
+
+        ``forced`` (an analyst's must-link) overrides conflicting traits, never a cannot-link.
+        """
         ra, rb = self.find(a), self.find(b)
         if ra == rb or not self.allowed(ra, rb):
+            return False
+        if not forced and not self.traits_agree(ra, rb):
             return False
         if len(self.members[ra]) < len(self.members[rb]):
             ra, rb = rb, ra
@@ -60,6 +76,9 @@ class Clusters:
         banned = self.cannot.pop(rb, None)
         if banned:
             self.cannot.setdefault(ra, set()).update(banned)
+        moved = self.traits.pop(rb, None)
+        if moved:
+            self.traits[ra] = self.traits.get(ra, frozenset()) | moved
         return True
 
     def groups(self) -> list[list[int]]:
@@ -72,21 +91,54 @@ def cluster(
     *,
     must: Iterable[tuple[int, int]] = (),
     cannot: Iterable[tuple[int, int]] = (),
+    traits: dict[int, str] | None = None,
+    compatible: Callable[[str, str], bool] | None = None,
 ) -> tuple[Clusters, list[int]]:
     """Cluster ``nodes``; ``edges`` must come strongest first.
+
+    ``traits`` (a node's date of birth) and ``compatible`` keep apart clusters
+    whose traits conflict, so that a subject with no date of birth cannot chain
+    a father to a son of the same name at the same address.
 
     Returns the clusters and, for each edge of ``must`` + ``edges`` in the order
     given, its index when it joined two clusters (the spanning forest).
     """
-    clusters = Clusters()
+    clusters = Clusters(compatible=compatible)
     for node in nodes:
         clusters.add(node)
+    for node, trait in (traits or {}).items():
+        clusters.add(node)
+        root = clusters.find(node)
+        clusters.traits[root] = clusters.traits.get(root, frozenset()) | {trait}
     for a, b in cannot:
         clusters.forbid(a, b)
     used: list[int] = []
+    must = list(must)
     for index, (a, b) in enumerate([*must, *edges]):
         clusters.add(a)
         clusters.add(b)
-        if clusters.union(a, b):
+        if clusters.union(a, b, forced=index < len(must)):
             used.append(index)
     return clusters, used
+
+
+DOB_TOLERANCE_DAYS = 731
+"""Dates of birth further apart than this (two years) are two people, unless swapped or a slip."""
+
+
+def dates_compatible(a: str, b: str) -> bool:
+    """Two ISO dates of birth that may be one person's.
+
+    Equal, day and month swapped, one character apart (a typing slip), or within
+    two years (the errors of recording and of ages turned into dates). What this
+    keeps apart is the same name a generation apart: a father and a son.
+    """
+    if a == b or (a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]):
+        return True
+    if len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 1:
+        return True
+    try:
+        days = abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days)
+    except ValueError:
+        return True  # not a date: no evidence either way
+    return days <= DOB_TOLERANCE_DAYS

@@ -18,7 +18,7 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from threadline.resolve import people
 from threadline.resolve.backends import Backend
-from threadline.resolve.cluster import cluster
+from threadline.resolve.cluster import cluster, dates_compatible
 from threadline.resolve.features import SubjectRow, person_features
 
 PARALLEL_FROM = 100_000
@@ -93,15 +93,31 @@ def person_edges(scored: pa.Table, model: dict[str, Any]) -> list[PersonEdge]:
     ]
 
 
+def dates_of_birth(table: pa.Table, rows: Sequence[int] | None = None) -> dict[int, str]:
+    """Row number → date of birth, for the rows that have one."""
+    if rows is not None:
+        table = table.filter(pc.is_in(table["unique_id"], pa.array(list(rows), pa.int64())))
+    table = table.filter(pc.is_valid(table["dob"]))
+    return dict(zip(table["unique_id"].to_pylist(), table["dob"].to_pylist(), strict=True))
+
+
 def _cluster(
     nodes: Sequence[int],
     edges: list[PersonEdge],
     must: list[tuple[int, int]],
     cannot: list[tuple[int, int]],
     fixed: list[tuple[int, int]],
+    dobs: dict[int, str],
 ) -> tuple[list[list[int]], list[PersonEdge]]:
     first = must + fixed
-    clusters, used = cluster(nodes, ((e.left, e.right) for e in edges), must=first, cannot=cannot)
+    clusters, used = cluster(
+        nodes,
+        ((e.left, e.right) for e in edges),
+        must=first,
+        cannot=cannot,
+        traits=dobs,
+        compatible=dates_compatible,
+    )
     joins = []
     for index in used:
         if index < len(must):
@@ -126,7 +142,9 @@ def resolve_all(
         model = people.train(backend, table, training or people.TrainingOptions())
     scored = people.predict_all(backend, table, model)
     edges = person_edges(scored, model)
-    groups, joins = _cluster(table["unique_id"].to_pylist(), edges, must, cannot, [])
+    groups, joins = _cluster(
+        table["unique_id"].to_pylist(), edges, must, cannot, [], dates_of_birth(table)
+    )
     return PeopleResult(groups, joins, model, scored.num_rows)
 
 
@@ -162,5 +180,10 @@ def resolve_added(
         nodes.update(rows)
         fixed.extend((rows[0], r) for r in rows[1:])
     nodes.update(n for n in ends if n in nodes or n in added_rows)
-    groups, joins = _cluster(sorted(nodes), edges, must, cannot, fixed)
+    both = pa.concat_tables(
+        [existing.select(["unique_id", "dob"]), added.select(["unique_id", "dob"])]
+    )
+    groups, joins = _cluster(
+        sorted(nodes), edges, must, cannot, fixed, dates_of_birth(both, sorted(nodes))
+    )
     return PeopleResult(groups, joins, model, scored.num_rows), touched

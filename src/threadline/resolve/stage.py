@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -159,8 +160,10 @@ class ResolveStage:
 
     name = "resolve"
 
-    def __init__(self, *, backend: str | None = None, full: bool = False) -> None:
+    def __init__(self, *, backend: str | None = None, full: bool | None = None) -> None:
         self.backend_name = backend
+        if full is None:  # THREADLINE_RESOLVE_FULL=1 resolves everything again
+            full = os.environ.get("THREADLINE_RESOLVE_FULL", "").strip() in ("1", "true", "yes")
         self.full = full
 
     def run(self, workspace: Workspace, progress: StageProgress) -> StageReport:
@@ -366,7 +369,8 @@ class ResolveStage:
                 joined = _write_person_mentions(
                     session, local_subjects, table, mentions, records_to_rejoin | new_records
                 )
-                keyed = _write_keyed(session, added, mentions, since)
+                fresh_mentions = [m for m in mentions if m.record_id in new_records]
+                keyed = _write_keyed(session, added, fresh_mentions, since)
                 _record_run(
                     session,
                     "incremental",
