@@ -73,7 +73,10 @@ def test_identifier_keys_and_their_references(scale_one: Bundle) -> None:
     records = {r["id"]: r for r in scale_one.records}
     refs = {s["ref"] for s in scale_one.subjects()}
     items = {i["id"] for i in scale_one.actions + scale_one.events}
+    addressed = {s["ref"] for s in scale_one.subjects() if s.get("address")}
+    residents = set()
     for key, entry in scale_one.truth["identifiers"].items():
+        residents |= set(entry.get("residents", []))
         kind, _, value = key.partition(":")
         assert kind in ("vehicle", "phone", "location"), key
         if kind == "vehicle":
@@ -85,10 +88,12 @@ def test_identifier_keys_and_their_references(scale_one: Bundle) -> None:
             for record in entry["records"]:
                 assert records[record].get("locations"), (key, record)
             assert "subjects" not in entry
+            assert set(entry["residents"]) <= addressed
         else:
             assert "records" not in entry
             assert set(entry["subjects"]) <= refs
         assert set(entry["about"]) <= items
+    assert residents == addressed
 
 
 def test_opportunities_rest_on_records_and_known_targets(scale_one: Bundle) -> None:

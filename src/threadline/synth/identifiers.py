@@ -4,10 +4,11 @@ Phones come only from the ranges Ofcom reserves for drama (07700 900xxx,
 01xx 496 0xxx, 020 7946 0xxx, 01632 960xxx): about 14,000 numbers. Scenarios
 that plant an opportunity on a phone draw from a reserved block that is never
 reused, so a planted case cannot be spoilt by chance; background people draw
-from the rest, which is reused (as networks recycle numbers) once a large
-world has used it up. The truth keys an identifier by its number, so two
-people who held the same number at different times are one identifier there,
-exactly as a detector sees them.
+from the rest. Once a large world has used that up, numbers are reused, as
+networks recycle them: each time the number last handed out the most years
+away. The truth keys an identifier by its number, so two people who held the
+same number years apart are one identifier there, exactly as a detector sees
+them, and the opportunity check stays consistent with the bundle.
 
 Vehicle marks follow the format of their registration date (suffix before
 August 1983, prefix to August 2001, current since). Current-format marks
@@ -83,15 +84,26 @@ class PhoneBook:
         self._background += [Phone(n) for n in others[self.RESERVED_OTHERS :]]
         self._next_reserved = 0
         self._next_background = 0
+        self._last_used: dict[int, list[Phone]] = {}
         self.reused = 0
 
-    def background(self) -> Phone:
-        """A number for a background person; reused once the pool runs out."""
-        index = self._next_background
-        self._next_background += 1
-        if index >= len(self._background):
+    def background(self, year: int) -> Phone:
+        """A number for a background person first written down in ``year``.
+
+        Fresh numbers first; once the pool runs out, a number last handed out
+        as many years as possible before or after, as networks recycle numbers.
+        """
+        if self._next_background < len(self._background):
+            phone = self._background[self._next_background]
+            self._next_background += 1
+        else:
             self.reused += 1
-        return self._background[index % len(self._background)]
+            last = max(self._last_used, key=lambda y: (abs(y - year), -y))
+            phone = self._last_used[last].pop()
+            if not self._last_used[last]:
+                del self._last_used[last]
+        self._last_used.setdefault(year, []).append(phone)
+        return phone
 
     def reserved_left(self) -> int:
         return len(self._reserved) - self._next_reserved

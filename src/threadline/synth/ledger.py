@@ -24,9 +24,10 @@ CREATE TABLE ident (key TEXT PRIMARY KEY, label TEXT);
 CREATE TABLE carrier (key TEXT, ref TEXT);
 CREATE TABLE located (key TEXT, record TEXT);
 CREATE TABLE about (key TEXT, item TEXT);
+CREATE TABLE resident (key TEXT, ref TEXT);
 """
 
-_BUFFERED = ("subject", "mention", "file_mention", "carrier", "located", "about")
+_BUFFERED = ("subject", "mention", "file_mention", "carrier", "located", "about", "resident")
 
 
 class TruthLedger:
@@ -67,6 +68,10 @@ class TruthLedger:
     def carrier(self, key: str, ref: str) -> None:
         """A subject whose ``phones`` or ``vehicles`` list this identifier."""
         self._rows["carrier"].append((key, ref))
+
+    def resident(self, key: str, ref: str) -> None:
+        """A subject whose ``address`` is this place (a home: it involves no record)."""
+        self._rows["resident"].append((key, ref))
 
     def located(self, key: str, record: str) -> None:
         """A record whose ``locations`` field names this place."""
@@ -178,6 +183,7 @@ class TruthLedger:
                 "subjects": "SELECT key, ref FROM carrier ORDER BY key, rowid",
                 "records": "SELECT DISTINCT key, record FROM located ORDER BY key, record",
                 "about": "SELECT DISTINCT key, item FROM about ORDER BY key, item",
+                "residents": "SELECT key, ref FROM resident ORDER BY key, rowid",
             },
         )
         for key, (label,), parts in idents:
@@ -190,6 +196,7 @@ class TruthLedger:
                 entry["file_mentions"] = [{"record": r[0], "text": r[1]} for r in parts["files"]]
             if key.startswith("location:"):
                 entry["records"] = [r[0] for r in parts.get("records", [])]
+                entry["residents"] = [r[0] for r in parts.get("residents", [])]
             else:
                 entry["subjects"] = [r[0] for r in parts.get("subjects", [])]
             entry["about"] = [r[0] for r in parts.get("about", [])]

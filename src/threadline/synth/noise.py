@@ -26,7 +26,7 @@ from threadline.synth.identifiers import (
 )
 from threadline.synth.names import typo
 from threadline.synth.people import Person
-from threadline.synth.places import address_spelling, postcode_spelling
+from threadline.synth.places import Premises, address_spelling, postcode_spelling
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,7 @@ class SubjectDraft:
     phones: tuple[str, ...] = ()
     vehicles: tuple[str, ...] = ()
     labels: dict[str, str] = field(default_factory=dict)
+    home: Premises | None = None
 
 
 @dataclass(frozen=True)
@@ -212,12 +213,14 @@ def render_subject(
             fields["dob"] = None
     if rng.random() < 0.85:
         fields["gender"] = person.gender
+    home_written = None
     if rng.random() < detail.address:
         home = person.home_at(day)
         stale = person.previous_home(day)
         if stale is not None and rng.random() < 0.15:
             home = stale
         fields["address"] = address_spelling(home, rng)
+        home_written = home
         if rng.random() < 0.6:
             fields["postcode"] = postcode_spelling(home.postcode, rng)
     phone_keys: list[str] = []
@@ -238,7 +241,9 @@ def render_subject(
         fields["occupation"] = rng.choice(_OCCUPATIONS)
     labels = {p.key: p.national for p in held_phones if p.key in phone_keys}
     labels.update({v.key: v.mark for v in held_vehicles if v.key in vehicle_keys})
-    return SubjectDraft(person, role, fields, tuple(phone_keys), tuple(vehicle_keys), labels)
+    return SubjectDraft(
+        person, role, fields, tuple(phone_keys), tuple(vehicle_keys), labels, home_written
+    )
 
 
 def carry(subject: SubjectDraft, things: Sequence[Phone | Vehicle], rng: random.Random) -> None:

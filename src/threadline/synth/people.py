@@ -97,7 +97,7 @@ class Person:
             # are spent only on numbers that appear in the material.
             for start, end in [slot for slot in self.phone_slots if slot[0] <= day <= slot[1]]:
                 self.phone_slots.remove((start, end))
-                self.phones.append(Held(self.phonebook.background(), start, end))
+                self.phones.append(Held(self.phonebook.background(day.year), start, end))
         return [h.item for h in self.phones if h.covers(day)]
 
     def vehicles_at(self, day: dt.date) -> list[Vehicle]:

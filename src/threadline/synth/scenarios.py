@@ -70,9 +70,6 @@ class Stage:
         start, end = op.opened + dt.timedelta(days=30), op.until - dt.timedelta(days=room)
         return start + dt.timedelta(days=self.rng.randint(0, max((end - start).days, 0)))
 
-    def era(self, op: Operation) -> tuple[dt.date, dt.date]:
-        return (op.opened - dt.timedelta(days=365), op.until)
-
     def suspect(
         self, *, vehicle_rate: float = 1.0, phone_rate: float = 1.0, unique_phone: bool = False
     ) -> Person:
@@ -97,10 +94,9 @@ class Stage:
     def place(self) -> Premises:
         return self.world.gazetteer.business(self.rng, self.rng.choice(("takeaway", "taxi firm")))
 
-    def exact(self, moment: dt.date, *, lag: bool = True) -> tuple[Stamp, Stamp]:
-        """Stamps whose moment (``received``) is exactly ``moment``."""
-        before = self.rng.randint(0, 5) if lag else 0
-        return Stamp(moment - dt.timedelta(days=before)), Stamp(moment)
+    def exact(self, moment: dt.date) -> tuple[Stamp, Stamp]:
+        """Stamps whose moment (``received``) is exactly ``moment``, dated a few days before."""
+        return Stamp(moment - dt.timedelta(days=self.rng.randint(0, 5))), Stamp(moment)
 
     def record(
         self,

@@ -160,6 +160,9 @@ class BundleWriter:
             for key in subject.phones + subject.vehicles:
                 self.ledger.identifier(key, subject.labels.get(key, key.partition(":")[2]))
                 self.ledger.carrier(key, ref)
+            if subject.home is not None:
+                self.ledger.identifier(subject.home.key, subject.home.canonical)
+                self.ledger.resident(subject.home.key, ref)
             lines.append({"ref": ref, "role": subject.role, **subject.fields})
         self.counts["subjects"] += len(lines)
         return lines
