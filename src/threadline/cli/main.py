@@ -20,6 +20,7 @@ from threadline.cli import (
     demo_cmd,
     entities_cmd,
     evaluate_cmd,
+    opportunities_cmd,
     serve_cmd,
     synth_cmd,
     users_cmd,
@@ -81,6 +82,7 @@ for command_module in (
     audit_cmd,
     serve_cmd,
     evaluate_cmd,
+    opportunities_cmd,
 ):
     command_module.register(app)
 

@@ -7,10 +7,16 @@ keep their tables in their own modules (the material in ``models``).
 
 from __future__ import annotations
 
-from threadline.store import entity_models, mention_models, models, security_models
+from threadline.store import (
+    entity_models,
+    mention_models,
+    models,
+    opportunity_models,
+    security_models,
+)
 from threadline.store.models import Base
 
-TABLE_MODULES = (models, entity_models, security_models, mention_models)
+TABLE_MODULES = (models, entity_models, security_models, mention_models, opportunity_models)
 """Every module defining tables. Add a new module here."""
 
 __all__ = ["TABLE_MODULES", "Base"]

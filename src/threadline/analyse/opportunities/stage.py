@@ -1,0 +1,210 @@
+"""The ``detect`` stage: the eight kinds found, scored, explained, ranked and stored.
+
+The ``opportunities`` table is rewritten whole on each run; the people's
+decisions (``opportunity_status``) are not. An opportunity keeps its id across
+runs (derived from its kind and what it is about, never from row order), so a
+dismissed or actioned one stays so, unless it now rests on records its
+decision did not see: then it is reopened as ``new`` and its history says
+which records are new. The history also records when an opportunity is first
+raised, when its evidence changes, and when it is no longer raised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from threadline.analyse.opportunities import (
+    cross_operation_link,
+    high_grade_intel,
+    location_hotspot,
+    network_associate,
+    nfa,
+    unactioned_suspect,
+    untraced_identifier,
+    victim_disclosure,
+)
+from threadline.analyse.opportunities.explain import explanation, title
+from threadline.analyse.opportunities.finding import KINDS, Finding
+from threadline.analyse.opportunities.scoring import Score, score
+from threadline.analyse.opportunities.settings import DetectSettings
+from threadline.analyse.opportunities.terms import Material, load_material
+from threadline.analyse.stage import StageProgress, StageReport
+from threadline.store.bulk import bulk_insert
+from threadline.store.models import utcnow
+from threadline.store.opportunity_models import (
+    GraphNode,
+    Opportunity,
+    OpportunityHistory,
+    OpportunityStatus,
+)
+from threadline.workspace import Workspace
+
+Detector = Callable[[Material, DetectSettings], list[Finding]]
+
+DETECTORS: dict[str, Detector] = {
+    "unactioned-suspect": unactioned_suspect.detect,
+    "cross-operation-link": cross_operation_link.detect,
+    "untraced-identifier": untraced_identifier.detect,
+    "victim-disclosure-not-followed": victim_disclosure.detect,
+    "location-hotspot": location_hotspot.detect,
+    "no-disruption-after-nfa": nfa.detect,
+    "high-grade-intel-undeveloped": high_grade_intel.detect,
+    "network-associate": network_associate.detect,
+}
+assert tuple(DETECTORS) == KINDS
+
+
+def find_all(material: Material, settings: DetectSettings) -> list[Finding]:
+    """Every finding of every kind, in the spec's order of kinds."""
+    return [f for kind in KINDS for f in DETECTORS[kind](material, settings)]
+
+
+def rows_for(
+    material: Material,
+    findings: Sequence[Finding],
+    centrality: dict[str, float],
+    settings: DetectSettings,
+) -> list[dict[str, Any]]:
+    """Scored, explained and ranked rows for ``opportunities`` (best first)."""
+    scored: list[tuple[Finding, Score]] = [
+        (f, score(material, f, centrality, settings)) for f in findings
+    ]
+    order = {k: i for i, k in enumerate(KINDS)}
+    scored.sort(key=lambda fs: (-fs[1].value, order[fs[0].kind], fs[0].id))
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for finding, s in scored:
+        if finding.id in seen:  # one opportunity per entity or record and kind
+            continue
+        seen.add(finding.id)
+        operations = sorted({material.records[r].operation for r in finding.records})
+        rows.append(
+            {
+                "id": finding.id,
+                "kind": finding.kind,
+                "rank": len(rows) + 1,
+                "score": s.value,
+                "title": title(material, finding),
+                "explanation": explanation(material, finding, s),
+                "status": "new",
+                "anchor": finding.anchor,
+                "entities": list(dict.fromkeys(finding.entities)),
+                "records": finding.records,
+                "operations": operations,
+                "evidence_hash": evidence_hash(finding.records),
+                "detail": {"score": s.as_json(), "stable": finding.stable},
+            }
+        )
+    return rows
+
+
+def evidence_hash(records: Sequence[str]) -> str:
+    return hashlib.sha256("\x1f".join(sorted(records)).encode()).hexdigest()
+
+
+class DetectStage:
+    """``threadline analyse`` stage 4: opportunities."""
+
+    name = "detect"
+
+    def __init__(self, settings: DetectSettings | None = None) -> None:
+        self.settings = settings or DetectSettings()
+
+    def run(self, workspace: Workspace, progress: StageProgress) -> StageReport:
+        report = StageReport(self.name)
+        progress.start("reading the material", None)
+        with workspace.reading() as session:
+            material = load_material(session)
+            centrality = dict(
+                session.execute(select(GraphNode.entity_id, GraphNode.centrality)).tuples().all()
+            )
+        progress.start("detecting", len(KINDS))
+        findings: list[Finding] = []
+        for kind in KINDS:
+            findings += DETECTORS[kind](material, self.settings)
+            progress.advance()
+        rows = rows_for(material, findings, centrality, self.settings)
+        progress.start("writing opportunities", None)
+        with workspace.transaction() as session:
+            history = reconcile(session, rows)
+            session.execute(delete(Opportunity))
+            for start in range(0, len(rows), 2000):
+                bulk_insert(session, Opportunity, rows[start : start + 2000])
+            bulk_insert(session, OpportunityHistory, history)
+        counts = Counter(r["kind"] for r in rows)
+        report.counts = {"opportunities": len(rows), **{k: counts.get(k, 0) for k in KINDS}}
+        reopened = sum(1 for h in history if h["event"] == "reopened")
+        if reopened:
+            report.notes.append(f"{reopened} dismissed or actioned opportunities reopened")
+        return report
+
+
+def reconcile(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Carry people's decisions over to the new rows; return the history to append."""
+    previous = {
+        oid: (records, status)
+        for oid, records, status in session.execute(
+            select(Opportunity.id, Opportunity.records, Opportunity.status)
+        )
+    }
+    statuses = {s.opportunity_id: s for s in session.scalars(select(OpportunityStatus))}
+    known = set(session.scalars(select(OpportunityHistory.opportunity_id).distinct()))
+    history: list[dict[str, Any]] = []
+    current = set()
+    for row in rows:
+        oid = row["id"]
+        current.add(oid)
+        decided = statuses.get(oid)
+        if decided is not None and decided.status in ("actioned", "dismissed"):
+            new = sorted(set(row["records"]) - set(decided.records or []))
+            if new:
+                history.append(
+                    _history(
+                        oid,
+                        "reopened",
+                        f"new evidence since it was {decided.status} by {decided.by}: "
+                        f"{', '.join(new[:20])}"
+                        + (f" and {len(new) - 20} more" if len(new) > 20 else ""),
+                    )
+                )
+                decided.status = "new"
+            else:
+                row["status"] = decided.status
+        if oid not in previous:
+            again = oid in known
+            history.append(
+                _history(
+                    oid,
+                    "raised-again" if again else "raised",
+                    f"{'raised again' if again else 'raised'} on {len(row['records'])} records",
+                )
+            )
+        else:
+            before = set(previous[oid][0] or [])
+            after = set(row["records"])
+            if before != after:
+                added = sorted(after - before)
+                removed = sorted(before - after)
+                history.append(
+                    _history(
+                        oid,
+                        "evidence",
+                        "evidence changed: "
+                        + (f"+{', '.join(added[:20])}" if added else "")
+                        + (" " if added and removed else "")
+                        + (f"-{', '.join(removed[:20])}" if removed else ""),
+                    )
+                )
+    for oid in sorted(set(previous) - current):
+        history.append(_history(oid, "withdrawn", "no longer raised by the analysis"))
+    return history
+
+
+def _history(oid: str, event: str, detail: str, by: str | None = None) -> dict[str, Any]:
+    return {"opportunity_id": oid, "event": event, "detail": detail, "by": by, "at": utcnow()}
