@@ -1,0 +1,177 @@
+"""Benchmark: the whole ``threadline analyse`` on synthetic bundles, and re-analysis.
+
+For each scale: generate a bundle (fresh seed), import all but the last 1% of
+its records, run every stage (wall time per stage, peak memory), then import
+the whole bundle (the 1% more material) and run ``analyse`` again: the time to
+re-analyse. With ``--evaluate`` it scores the analysis against ``truth.json``;
+with ``--oracle`` it also replaces extraction and resolution by the true
+entities (``threadline.analyse.opportunities.oracle``) and scores the
+detectors on their own.
+
+    .venv/bin/python bench/analyse.py --scale 1 --scale 10 --evaluate --oracle
+
+Figures are printed, with the re-analysis as a ratio of the first analysis
+measured in the same run; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from threadline.analyse.graph import GraphStage
+from threadline.analyse.opportunities.oracle import load_true_entities
+from threadline.analyse.opportunities.stage import DetectStage
+from threadline.analyse.pipeline import analyse
+from threadline.analyse.stage import SilentProgress
+from threadline.evaluate import Truth, evaluate
+from threadline.evaluate.workspace import workspace_prediction
+from threadline.ingest import import_path
+from threadline.ingest.importer import Importer
+from threadline.settings import Settings
+from threadline.synth import generate
+from threadline.workspace import Workspace
+
+
+def peak_mib() -> tuple[float, float]:
+    """Peak resident memory so far (MiB) of this process and of its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def partial_bundle(bundle: Path, out: Path, share: float) -> int:
+    """A copy of ``bundle`` without the last ``share`` of its records. Returns records left out."""
+    shutil.copytree(bundle, out, ignore=shutil.ignore_patterns("truth.json"))
+    lines = (bundle / "records.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    keep = len(lines) - max(1, round(len(lines) * share))
+    (out / "records.jsonl").write_text("".join(lines[:keep]), encoding="utf-8")
+    return len(lines) - keep
+
+
+def run_stages(workspace: Workspace) -> dict[str, float]:
+    return {r.name: r.seconds for r in analyse(workspace, progress=None)}
+
+
+def scores(report_json: str) -> dict[str, Any]:
+    report = json.loads(report_json)["opportunities"]
+    return {
+        "overall": report["overall"],
+        "recall_by_kind": {k: v["recall"] for k, v in report["by_kind"].items()},
+        "near_misses_raised": len(report["near_misses"]["raised"]),
+    }
+
+
+def bench(scale: float, seed: int, root: Path, *, evaluate_it: bool, oracle: bool) -> None:
+    bundle = root / f"bundle-{scale}"
+    started = time.perf_counter()
+    summary = generate(bundle, seed=seed, scale=scale)
+    print(
+        f"\n== scale {scale}, seed {seed}: {summary.records} records, "
+        f"{summary.subjects} subjects (generated in {time.perf_counter() - started:.1f} s)"
+    )
+    first = root / f"first-{scale}"
+    held = partial_bundle(bundle, first, 0.01)
+    workspace = Workspace.create(Settings(workspace=root / f"ws-{scale}"))
+    try:
+        started = time.perf_counter()
+        import_path(Importer(workspace), first)
+        print(f"import of {summary.records - held} records: {time.perf_counter() - started:.1f} s")
+        seconds = run_stages(workspace)
+        own, children = peak_mib()
+        total = sum(seconds.values())
+        print(
+            "analyse, per stage (s): "
+            + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items())
+            + f"; total {total:.1f}"
+        )
+        print(f"peak memory: {own:.0f} MiB (this process), {children:.0f} MiB (largest worker)")
+        started = time.perf_counter()
+        import_path(Importer(workspace), bundle)
+        print(f"import of {held} more records (1%): {time.perf_counter() - started:.1f} s")
+        again = run_stages(workspace)
+        total_again = sum(again.values())
+        print(
+            "re-analyse, per stage (s): "
+            + ", ".join(f"{k} {v:.1f}" for k, v in again.items())
+            + f"; total {total_again:.1f} = {total_again / total:.2f} x the first analysis"
+        )
+        if evaluate_it:
+            truth = Truth.load(bundle / "truth.json")
+            print(
+                "evaluate (whole pipeline):",
+                json.dumps(scores(evaluate(truth, workspace_prediction(workspace)).to_json())),
+            )
+        if oracle:
+            load_true_entities(workspace, bundle / "truth.json")
+            for stage in (GraphStage(), DetectStage()):
+                stage.run(workspace, SilentProgress())
+            truth = Truth.load(bundle / "truth.json")
+            print(
+                "evaluate (true entities):",
+                json.dumps(scores(evaluate(truth, workspace_prediction(workspace)).to_json())),
+            )
+            print(
+                "exact agreement with truth.json (true entities):",
+                json.dumps(agreement(workspace, bundle / "truth.json")),
+            )
+    finally:
+        workspace.close()
+
+
+def agreement(workspace: Workspace, truth_path: Path) -> dict[str, Any]:
+    """Found vs true opportunities compared by what they are about, per kind (oracle ids)."""
+    import hashlib
+
+    from sqlalchemy import select
+
+    from threadline.store.opportunity_models import Opportunity
+
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    keys = {**{p: p for p in truth["persons"]}, **{k: k for k in truth["identifiers"]}}
+    by_id = {"T-" + hashlib.sha256(k.encode()).hexdigest()[:12]: k for k in keys}
+    expected = {
+        (o["kind"], o.get("record") or o.get("person") or o.get("identifier"))
+        for o in truth["opportunities"]
+    }
+    with workspace.reading() as session:
+        found = {
+            (kind, by_id.get(anchor, anchor))
+            for kind, anchor in session.execute(select(Opportunity.kind, Opportunity.anchor))
+        }
+    out: dict[str, Any] = {}
+    for kind in sorted({k for k, _ in expected | found}):
+        e = {a for k, a in expected if k == kind}
+        f = {a for k, a in found if k == kind}
+        out[kind] = {"truth": len(e), "found": len(f), "missed": len(e - f), "extra": len(f - e)}
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, action="append")
+    parser.add_argument("--seed", type=int, default=int(time.time()) % 100_000)
+    parser.add_argument("--evaluate", action="store_true")
+    parser.add_argument("--oracle", action="store_true")
+    parser.add_argument("--keep", type=Path, help="Work here and keep it (default: a temp dir).")
+    args = parser.parse_args()
+    root = args.keep or Path(tempfile.mkdtemp(prefix="threadline-bench-"))
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        for index, scale in enumerate(args.scale or [1.0]):
+            bench(scale, args.seed + index, root, evaluate_it=args.evaluate, oracle=args.oracle)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
