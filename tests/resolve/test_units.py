@@ -92,3 +92,19 @@ def test_places_join_on_street_line_and_premises() -> None:
     )
     groups = sorted(sorted(o.ref for o in p.members) for p in places)
     assert groups == [["a", "b", "c"], ["d"]]
+
+
+def test_dates_of_birth_a_generation_apart_never_share_a_cluster() -> None:
+    from threadline.resolve.cluster import dates_compatible
+
+    assert dates_compatible("1979-03-02", "1979-02-03")  # day and month swapped
+    assert dates_compatible("1979-03-02", "1978-03-02")  # a year out
+    assert dates_compatible("1979-03-02", "1979-03-12")
+    assert not dates_compatible("1979-03-02", "1952-03-02")
+    # Father (0) and son (2) share a name and an address; 1 has no date of birth.
+    traits = {0: "1952-05-01", 2: "1979-03-02"}
+    clusters, _ = cluster(range(3), [(0, 1), (1, 2)], traits=traits, compatible=dates_compatible)
+    assert sorted(map(sorted, clusters.groups())) == [[0, 1], [2]]
+    # An analyst's must-link overrides the dates (never a cannot-link).
+    clusters, _ = cluster(range(3), [], must=[(0, 2)], traits=traits, compatible=dates_compatible)
+    assert sorted(map(sorted, clusters.groups())) == [[0, 2], [1]]

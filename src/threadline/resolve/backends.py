@@ -25,6 +25,8 @@ BACKENDS = ("duckdb", "spark")
 
 class Backend(Protocol):
     name: str
+    dialect: str
+    """Splink's name for the SQL dialect (``duckdb``, ``spark``)."""
 
     def register(self, table: pa.Table) -> SplinkDataFrame: ...
 
@@ -35,6 +37,7 @@ class DuckDBBackend:
     """Splink on DuckDB, in memory, using every core DuckDB is given (``threads``)."""
 
     name = "duckdb"
+    dialect = "duckdb"
 
     def __init__(self, threads: int | None = None) -> None:
         import duckdb
@@ -57,10 +60,12 @@ class SparkBackend:
     """Splink on Spark. Local mode unless ``THREADLINE_SPARK_MASTER`` names a cluster."""
 
     name = "spark"
+    dialect = "spark"
 
     def __init__(self, master: str | None = None) -> None:
         from pyspark.sql import SparkSession
         from splink import SparkAPI
+        from splink.backends.spark import similarity_jar_location
 
         master = master or os.environ.get("THREADLINE_SPARK_MASTER") or "local[2]"
         self._scratch = tempfile.TemporaryDirectory(prefix="threadline-spark-")
@@ -71,6 +76,9 @@ class SparkBackend:
                 "spark.sql.shuffle.partitions", os.environ.get("THREADLINE_SPARK_PARTITIONS", "8")
             )
             .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            # Splink's string similarity functions (Jaro-Winkler...) ship as a jar.
+            .config("spark.jars", similarity_jar_location())
             .config("spark.driver.memory", os.environ.get("THREADLINE_SPARK_DRIVER_MEMORY", "2g"))
             .config("spark.local.dir", self._scratch.name)
             .getOrCreate()
@@ -88,6 +96,8 @@ class SparkBackend:
         return self.api.register(frame, table_name=path.stem)
 
     def close(self) -> None:
+        # The session is left running for the process (Spark starts slowly and
+        # getOrCreate reuses it); only this backend's files are removed.
         self._scratch.cleanup()
 
 

@@ -76,7 +76,7 @@ def evidence(row: dict[str, Any], levels: dict[str, list[tuple[float, str]]]) ->
 
 def person_edges(scored: pa.Table, model: dict[str, Any]) -> list[PersonEdge]:
     """Pairs at or above the threshold, strongest first (ties by row number), with evidence."""
-    table = scored.filter(pc.greater_equal(scored["match_probability"], people.MATCH_THRESHOLD))
+    table = scored.filter(pc.greater_equal(scored["match_probability"], people.match_threshold()))
     table = table.sort_by(
         [("match_weight", "descending"), ("unique_id_l", "ascending"), ("unique_id_r", "ascending")]
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -34,6 +35,17 @@ logging.getLogger("splink").setLevel(logging.ERROR)
 
 MATCH_THRESHOLD = 0.9
 """Match probability at or above which two subjects join (docs/resolution.md)."""
+
+
+def match_threshold() -> float:
+    """MATCH_THRESHOLD, or ``THREADLINE_RESOLVE_THRESHOLD`` when set (a probability)."""
+    raw = os.environ.get("THREADLINE_RESOLVE_THRESHOLD", "").strip()
+    try:
+        value = float(raw) if raw else MATCH_THRESHOLD
+    except ValueError:
+        return MATCH_THRESHOLD
+    return value if 0.0 < value < 1.0 else MATCH_THRESHOLD
+
 
 CANDIDATE_WEIGHT = 0.0
 """Pairs below this match weight are not kept at all (not even as evidence)."""
@@ -331,6 +343,34 @@ def floor_probabilities(model: dict[str, Any]) -> dict[str, Any]:
     return model
 
 
+def model_for_dialect(model: dict[str, Any], dialect: str) -> dict[str, Any]:
+    """The trained parameters on this module's settings, written in ``dialect``'s SQL.
+
+    A saved model carries its comparisons as SQL of the backend that trained
+    it; a model trained on DuckDB must be re-expressed before Spark can use it
+    (and the other way). Parameters are matched by comparison name and level
+    order, so a model saved by a different version of the comparisons is
+    refused (None is returned by :func:`load_model` in that case).
+    """
+    if model.get("sql_dialect") == dialect:
+        return model
+    fresh: dict[str, Any] = settings_creator().get_settings(dialect).as_dict()  # type: ignore[no-untyped-call]
+    trained = {str(c["output_column_name"]): c for c in model["comparisons"]}
+    for comparison in fresh["comparisons"]:
+        old = trained.get(str(comparison["output_column_name"]))
+        if old is None or len(old["comparison_levels"]) != len(comparison["comparison_levels"]):
+            raise ValueError("the saved model does not fit these comparisons")
+        for level, old_level in zip(
+            comparison["comparison_levels"], old["comparison_levels"], strict=True
+        ):
+            for key in ("m_probability", "u_probability"):
+                if key in old_level:
+                    level[key] = old_level[key]
+    fresh["probability_two_random_records_match"] = model["probability_two_random_records_match"]
+    fresh["sql_dialect"] = dialect
+    return fresh
+
+
 def save_model(model: dict[str, Any], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
@@ -357,7 +397,7 @@ def _edges(frame: SplinkDataFrame) -> pa.Table:
 def predict_all(backend: Backend, table: pa.Table, model: dict[str, Any]) -> pa.Table:
     """Score every blocked pair among ``table``'s subjects; keep pairs above CANDIDATE_WEIGHT."""
     frame = backend.register(table)
-    linker = Linker(frame, model, log_level=logging.WARNING)
+    linker = Linker(frame, model_for_dialect(model, backend.dialect), log_level=logging.WARNING)
     return _edges(
         linker.inference.predict(threshold_match_weight=CANDIDATE_WEIGHT, warning_mode="never")
     )
@@ -368,7 +408,7 @@ def predict_new(
 ) -> pa.Table:
     """Score the new subjects against each other and against the existing ones."""
     new_frame = backend.register(new)
-    linker = Linker(new_frame, model, log_level=logging.WARNING)
+    linker = Linker(new_frame, model_for_dialect(model, backend.dialect), log_level=logging.WARNING)
     parts = [
         _edges(
             linker.inference.predict_within(

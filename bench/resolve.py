@@ -1,0 +1,367 @@
+"""Benchmark: the resolve stage on a million person subjects, against bare Splink.
+
+Writes a bundle of N person subjects (default 1,000,000): true persons drawn
+from the synthetic generator's mixed name pool, each recorded one to many
+times with the slips real records carry (transliterations, typos, order and
+case, initials, missing fields, an age instead of a date of birth, dates of
+birth off by a day, a year or with day and month swapped, old addresses,
+other phones), and same-named different people. It imports the bundle into a
+fresh workspace, then measures, each in a child process of its own:
+
+1. **stage**: ``ResolveStage`` in full on the workspace (reading subjects from
+   the database, training on a sample, predicting, clustering, writing every
+   entity back): wall time, peak resident memory, pairwise and B-cubed F1;
+2. **baseline**: bare Splink with its documented defaults doing the same
+   dedupe of the same subjects (read from the bundle, names split by
+   ``parse_name``): ``NameComparison`` on forename and surname,
+   ``DateOfBirthComparison``, ``PostcodeComparison``, ``ExactMatch`` on
+   gender, blocking on forename and surname and on date of birth, the prior
+   from a deterministic rule, u by random sampling with the default
+   ``max_pairs``, m by EM on the same two blocking rules, prediction and
+   clustering at match probability 0.95 (Splink's tutorial);
+3. **added**: a second bundle with ``--added`` (default 1%) more subjects
+   (new sightings of known persons and new persons) is imported, and the
+   stage's incremental run over it is timed against the full run.
+
+    .venv/bin/python bench/resolve.py [--subjects 1000000] [--added 0.01] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from threadline.synth.names import draw_name, forename_variants, surname_variants, typo
+
+GENDERS = ("male", "female")
+STREETS = ("Canal Street", "Wellgate", "Heron Way", "Mill Lane", "Station Road", "Park Avenue",
+           "Church Street", "Bridge Close", "Moor Way", "Slate Walk", "Rowan Row", "Dyer Grove")
+
+
+# -- the bundle -----------------------------------------------------------------------------------
+
+
+def make_person(rng: random.Random, pid: int) -> dict[str, Any]:
+    gender = rng.choice(GENDERS)
+    name = draw_name(rng, gender)
+    year = rng.randrange(1945, 2010)
+    return {
+        "pid": pid,
+        "forename": name.forename,
+        "surname": name.surname,
+        "gender": gender,
+        "dob": f"{year}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}",
+        "addresses": [
+            (f"{rng.randrange(1, 300)} {rng.choice(STREETS)}, Cindermoor",
+             f"CQ{rng.randrange(1, 10)} {rng.randrange(10)}{rng.choice('ABDEHJLNPRSTUWXYZ')}"
+             f"{rng.choice('ABDEHJLNPRSTUWXYZ')}")
+            for _ in range(rng.choice((1, 1, 2)))
+        ],
+        "phones": [f"07700 900{rng.randrange(1000):03d}" for _ in range(rng.choice((0, 1, 1, 2)))],
+        "nominal": f"NICHE-{rng.randrange(10**7):07d}",
+    }
+
+
+def sighting(rng: random.Random, person: dict[str, Any], ref: str, year: int) -> dict[str, Any]:
+    """One subject: what one source system recorded about the person, slips included."""
+    forename, surname = person["forename"], person["surname"]
+    if rng.random() < 0.15:
+        forename = rng.choice(forename_variants(forename))
+    if rng.random() < 0.1:
+        surname = rng.choice(surname_variants(surname))
+    if rng.random() < 0.08:
+        forename = typo(forename, rng)
+    if rng.random() < 0.08:
+        surname = typo(surname, rng)
+    style = rng.random()
+    if style < 0.4:
+        name = f"{forename} {surname.upper()}"
+    elif style < 0.6:
+        name = f"{surname.upper()}, {forename}"
+    elif style < 0.7:
+        name = f"{surname.upper()} {forename}"
+    elif style < 0.78:
+        name = f"{forename} {surname}"
+    elif style < 0.86:
+        name = f"{surname.upper()} {forename[0]}"
+    elif style < 0.9:
+        name = surname.upper()
+    else:
+        name = f"{forename.upper()} {surname.upper()}"
+    subject: dict[str, Any] = {"ref": ref, "role": "suspect", "name": name}
+    if rng.random() < 0.7:
+        dob = person["dob"]
+        slip = rng.random()
+        if slip < 0.04:
+            dob = f"{int(dob[:4]) + rng.choice((-1, 1))}{dob[4:]}"
+        elif slip < 0.07 and int(dob[8:]) <= 12:
+            dob = f"{dob[:5]}{dob[8:]}-{dob[5:7]}"
+        elif slip < 0.1:
+            dob = f"{dob[:8]}{min(28, max(1, int(dob[8:]) + rng.choice((-1, 1)))):02d}"
+        subject["dob"] = dob
+    elif rng.random() < 0.5:
+        subject["age"] = max(0, year - int(person["dob"][:4]) + rng.choice((-1, 0, 0, 0)))
+    if rng.random() < 0.7:
+        subject["gender"] = person["gender"]
+    if rng.random() < 0.6:
+        address, postcode = rng.choice(person["addresses"])
+        subject["address"] = address if rng.random() < 0.7 else address.split(",")[0].upper()
+        if rng.random() < 0.7:
+            subject["postcode"] = postcode
+    if person["phones"] and rng.random() < 0.4:
+        subject["phones"] = [rng.choice(person["phones"])]
+    if rng.random() < 0.3:
+        subject["nominal"] = person["nominal"]
+    return subject
+
+
+def write_bundle(
+    root: Path, subjects: int, seed: int, persons: list[dict[str, Any]], *, prefix: str,
+    new_persons: float,
+) -> dict[str, int]:
+    """Records holding ``subjects`` subjects; returns ref → true person id."""
+    rng = random.Random(seed)
+    root.mkdir(parents=True)
+    (root / "manifest.json").write_text(
+        json.dumps({"format": "threadline-bundle", "version": 1, "name": "bench resolve"})
+    )
+    ops = [{"id": f"OP{i}", "kind": "closed", "status": "closed"} for i in range(20)]
+    (root / "operations.jsonl").write_text("".join(json.dumps(o) + "\n" for o in ops))
+    truth: dict[str, int] = {}
+    written = 0
+    record = 0
+    with (root / "records.jsonl").open("w") as out:
+        while written < subjects:
+            record += 1
+            rid = f"{prefix}-{record:07d}"
+            year = rng.randrange(1995, 2020)
+            items = []
+            for k in range(min(rng.choice((1, 2, 3, 4)), subjects - written)):
+                if not persons or rng.random() < new_persons:
+                    persons.append(make_person(rng, len(persons)))
+                    person = persons[-1]
+                else:
+                    # Some people recur far more than others (a few are named again and again).
+                    person = persons[int(len(persons) * rng.random() ** 1.5)]
+                ref = f"{rid}/S{k + 1}"
+                items.append(sighting(rng, person, ref, year))
+                truth[ref] = person["pid"]
+            written += len(items)
+            out.write(json.dumps({
+                "id": rid, "operation": f"OP{rng.randrange(20)}", "kind": "intelligence",
+                "date": f"{year}-06-01", "subjects": items,
+            }) + "\n")
+    return truth
+
+
+# -- scoring ----------------------------------------------------------------------------------------
+
+
+def scores(truth: dict[str, int], clusters: dict[str, Any]) -> dict[str, float]:
+    """Pairwise and B-cubed F1 over the truth's refs (threadline.evaluate's definitions)."""
+    from threadline.evaluate.resolution import bcubed, contingency, pairwise
+
+    refs = list(truth)
+    table = contingency([truth[r] for r in refs], [clusters.get(r, r) for r in refs])
+    pair = pairwise(table)
+    cubed = bcubed(table)
+    return {"pairwise_f1": float(pair.f1 or 0.0), "bcubed_f1": float(cubed.f1 or 0.0)}
+
+
+# -- the children ---------------------------------------------------------------------------------
+
+
+def child_stage(workspace: Path, truth_path: Path, out: Path) -> None:
+    from threadline.analyse.stage import SilentProgress
+    from threadline.resolve.export import entity_objects
+    from threadline.resolve.stage import ResolveStage
+    from threadline.settings import Settings
+    from threadline.workspace import Workspace
+
+    ws = Workspace.open(Settings(workspace=workspace))
+    started = time.perf_counter()
+    report = ResolveStage().run(ws, SilentProgress())
+    seconds = time.perf_counter() - started
+    result: dict[str, Any] = {"seconds": seconds, "counts": report.counts, "notes": report.notes}
+    if truth_path.is_file():
+        truth = {k: int(v) for k, v in json.loads(truth_path.read_text()).items()}
+        with ws.reading() as session:
+            clusters = {
+                ref: obj["id"]
+                for obj in entity_objects(session, type_="person")
+                for ref in obj["subjects"]
+            }
+        result.update(scores(truth, clusters))
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    ws.close()
+    out.write_text(json.dumps(result))
+
+
+def _subjects_from_bundle(bundle: Path) -> Iterator[dict[str, Any]]:
+    with (bundle / "records.jsonl").open() as lines:
+        for line in lines:
+            yield from json.loads(line)["subjects"]
+
+
+def child_baseline(bundle: Path, truth_path: Path, out: Path) -> None:
+    import duckdb
+    import pyarrow as pa
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+    from splink import comparison_library as cl
+
+    from threadline.domain.normalise import name_key, normalise_postcode, parse_name
+
+    started = time.perf_counter()
+    columns: dict[str, list[Any]] = {
+        k: [] for k in ("unique_id", "ref", "first_name", "surname", "dob", "postcode", "gender")
+    }
+    for i, s in enumerate(_subjects_from_bundle(bundle)):
+        parts = parse_name(s.get("name") or "")
+        columns["unique_id"].append(i)
+        columns["ref"].append(s["ref"])
+        columns["first_name"].append(name_key(parts.forenames[0]) if parts.forenames else None)
+        columns["surname"].append(name_key(parts.surname) if parts.surname else None)
+        columns["dob"].append(s.get("dob"))
+        columns["postcode"].append(normalise_postcode(s.get("postcode") or ""))
+        columns["gender"].append(s.get("gender"))
+    table = pa.table(columns)
+    db_api = DuckDBAPI(duckdb.connect())
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.NameComparison("first_name"),
+            cl.NameComparison("surname"),
+            cl.DateOfBirthComparison("dob", input_is_string=True),
+            cl.PostcodeComparison("postcode"),
+            cl.ExactMatch("gender"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("first_name", "surname"),
+            block_on("dob"),
+        ],
+        retain_intermediate_calculation_columns=False,
+    )
+    linker = Linker(db_api.register(table), settings)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("first_name", "surname", "dob")], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling()
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("first_name", "surname")
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+    predictions = linker.inference.predict(threshold_match_probability=0.9)
+    clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=0.95
+    ).as_pyarrow_table()
+    seconds = time.perf_counter() - started
+    refs = columns["ref"]
+    clusters = {
+        refs[uid]: cid
+        for uid, cid in zip(
+            clustered["unique_id"].to_pylist(), clustered["cluster_id"].to_pylist(), strict=True
+        )
+    }
+    truth = {k: int(v) for k, v in json.loads(truth_path.read_text()).items()}
+    result = {"seconds": seconds, **scores(truth, clusters)}
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out.write_text(json.dumps(result))
+
+
+def run_child(*args: str) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+        out = Path(f.name)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, __file__, "--child", *args, str(out)], check=True)
+    result: dict[str, Any] = json.loads(out.read_text())
+    result["process_seconds"] = time.perf_counter() - started
+    out.unlink()
+    return result
+
+
+def threadline(workspace: Path, *args: str) -> float:
+    env = {**os.environ, "THREADLINE_WORKSPACE": str(workspace)}
+    env.pop("THREADLINE_DATABASE_URL", None)
+    started = time.perf_counter()
+    subprocess.run(
+        [str(Path(sys.executable).parent / "threadline"), *args],
+        check=True, env=env, stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        kind, *rest = sys.argv[2:]
+        if kind == "stage":
+            child_stage(Path(rest[0]), Path(rest[1]), Path(rest[2]))
+        else:
+            child_baseline(Path(rest[0]), Path(rest[1]), Path(rest[2]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--subjects", type=int, default=1_000_000)
+    parser.add_argument("--added", type=float, default=0.01)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", type=Path, help="Keep the bundles and workspace here.")
+    parser.add_argument("--skip-baseline", action="store_true")
+    args = parser.parse_args()
+    root = args.keep or Path(tempfile.mkdtemp(prefix="threadline-bench-resolve-"))
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        persons: list[dict[str, Any]] = []
+        started = time.perf_counter()
+        truth = write_bundle(
+            root / "bundle", args.subjects, args.seed, persons, prefix="R", new_persons=0.3
+        )
+        (root / "truth.json").write_text(json.dumps(truth))
+        more = int(args.subjects * args.added)
+        truth_added = write_bundle(
+            root / "added", more, args.seed + 1, persons, prefix="A", new_persons=0.3
+        )
+        (root / "truth-all.json").write_text(json.dumps({**truth, **truth_added}))
+        print(f"bundle: {len(truth):,} subjects of {len(set(truth.values())):,} persons, "
+              f"+{len(truth_added):,} added ({time.perf_counter() - started:.0f} s)", flush=True)
+        ws = root / "workspace"
+        threadline(ws, "init")
+        print(f"import: {threadline(ws, 'import', str(root / 'bundle')):.0f} s", flush=True)
+        stage = run_child("stage", str(ws), str(root / "truth.json"))
+        print(f"stage: {json.dumps(stage)}", flush=True)
+        baseline = None
+        if not args.skip_baseline:
+            baseline = run_child("baseline", str(root / "bundle"), str(root / "truth.json"))
+            print(f"baseline: {json.dumps(baseline)}", flush=True)
+        print(f"import added: {threadline(ws, 'import', str(root / 'added')):.0f} s", flush=True)
+        added = run_child("stage", str(ws), str(root / "truth-all.json"))
+        print(f"added: {json.dumps(added)}", flush=True)
+        print()
+        print(f"{'':28} {'seconds':>9} {'peak MB':>9} {'pairwise F1':>12} {'B-cubed F1':>11}")
+        rows = [("resolve stage (full)", stage)]
+        if baseline:
+            rows.append(("bare Splink, defaults", baseline))
+        rows.append((f"stage, +{args.added:.0%} added (incr.)", added))
+        for label, r in rows:
+            print(f"{label:28} {r['seconds']:9.1f} {r['peak_rss_mb']:9.0f} "
+                  f"{r.get('pairwise_f1', 0):12.4f} {r.get('bcubed_f1', 0):11.4f}")
+        if baseline:
+            print(f"stage / baseline: time {stage['seconds'] / baseline['seconds']:.2f}, "
+                  f"memory {stage['peak_rss_mb'] / baseline['peak_rss_mb']:.2f}")
+        print(f"incremental / full: {added['seconds'] / stage['seconds']:.1%} "
+              f"({added['notes']})")
+    finally:
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
