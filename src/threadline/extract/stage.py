@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -40,6 +41,8 @@ CHUNK: Final = 500
 PARALLEL_THRESHOLD: Final = 3000
 
 _ID_BATCH: Final = 500
+
+Extracted = tuple[list[list[Found]], float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,8 @@ class ExtractStage:
         self.parallel_threshold = parallel_threshold
         self.chunk = chunk
         self._extractor = extractor
+        self.worker_cpu = 0.0
+        """CPU seconds the worker processes spent in the last run (0 without workers)."""
 
     def run(self, workspace: Workspace, progress: StageProgress) -> StageReport:
         report = StageReport(self.name)
@@ -76,6 +81,7 @@ class ExtractStage:
         progress.start("records", len(todo))
         types: Counter[str] = Counter()
         chunks = [todo[i : i + self.chunk] for i in range(0, len(todo), self.chunk)]
+        self.worker_cpu = 0.0
         for chunk, found in self._extract_chunks(workspace, chunks):
             self._write(workspace, chunk, found)
             for mentions in found:
@@ -83,6 +89,7 @@ class ExtractStage:
             progress.advance(len(chunk))
         report.counts["mentions"] = sum(types.values())
         report.counts.update({f"mentions_{t}": n for t, n in sorted(types.items())})
+        report.counts["worker_cpu_ms"] = round(self.worker_cpu * 1000)
         return report
 
     def _plan(self, workspace: Workspace) -> tuple[list[Todo], int]:
@@ -143,7 +150,7 @@ class ExtractStage:
         with ProcessPoolExecutor(
             max_workers=self.processes, mp_context=context, initializer=_start_worker
         ) as pool:
-            window: deque[tuple[Sequence[Todo], Future[list[list[Found]]]]] = deque()
+            window: deque[tuple[Sequence[Todo], Future[Extracted]]] = deque()
             pending = iter(chunks)
             for chunk in pending:
                 window.append((chunk, pool.submit(_work, self._texts(workspace, chunk))))
@@ -156,7 +163,9 @@ class ExtractStage:
                     window.append(
                         (following, pool.submit(_work, self._texts(workspace, following)))
                     )
-                yield chunk, future.result()
+                found, cpu = future.result()
+                self.worker_cpu += cpu
+                yield chunk, found
 
     def _write(
         self, workspace: Workspace, chunk: Sequence[Todo], found: Sequence[Sequence[Found]]
@@ -230,6 +239,9 @@ def _start_worker() -> None:
     _WORKER = Extractor()
 
 
-def _work(texts: list[str]) -> list[list[Found]]:
+def _work(texts: list[str]) -> Extracted:
+    """Mentions of each text, and the CPU seconds this worker spent on them."""
     assert _WORKER is not None, "worker not started"
-    return _WORKER.extract(texts)
+    started = time.process_time()
+    found = _WORKER.extract(texts)
+    return found, time.process_time() - started
