@@ -38,12 +38,10 @@ def load_true_entities(workspace: Workspace, truth_path: Path) -> dict[str, int]
         session.execute(delete(EntityMember))
         session.execute(delete(Entity))
         session.execute(delete(Mention))
-        record_op = dict(session.execute(select(Record.id, Record.operation_id)).tuples().all())
+        record_op = {k: v for k, v in session.execute(select(Record.id, Record.operation_id))}
         actions = set(session.scalars(select(Action.id)))
         events = set(session.scalars(select(Event.id)))
-        subject_record = dict(
-            session.execute(select(Subject.ref, Subject.record_id)).tuples().all()
-        )
+        subject_record = {k: v for k, v in session.execute(select(Subject.ref, Subject.record_id))}
         mentions: list[dict[str, Any]] = []
         members: list[dict[str, Any]] = []
         entities: list[dict[str, Any]] = []

@@ -121,9 +121,9 @@ class DetectStage:
         progress.start("reading the material", None)
         with workspace.reading() as session:
             material = load_material(session)
-            centrality = dict(
-                session.execute(select(GraphNode.entity_id, GraphNode.centrality)).tuples().all()
-            )
+            centrality = {
+                k: v for k, v in session.execute(select(GraphNode.entity_id, GraphNode.centrality))
+            }
         progress.start("detecting", len(KINDS))
         findings: list[Finding] = []
         for kind in KINDS:

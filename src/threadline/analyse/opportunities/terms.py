@@ -210,7 +210,7 @@ def _grading(
 
 def load_material(session: Session) -> Material:
     """Read the store and derive the shared terms (see the module docstring)."""
-    operations = dict(session.execute(select(Operation.id, Operation.kind)).tuples().all())
+    operations = {k: v for k, v in session.execute(select(Operation.id, Operation.kind))}
     records: dict[str, RecordFacts] = {}
     for rid, op, kind, date, received, gs, src, intel, hdl in session.execute(
         select(
