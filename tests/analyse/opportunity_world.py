@@ -46,6 +46,7 @@ class World:
         self.actions: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
         self.entities: dict[str, tuple[str, str | None, list[Member]]] = {}
+        self.labels: dict[str, str] = {}
 
     def record(
         self,
@@ -122,8 +123,17 @@ class World:
             item["location"] = location
         self.events.append(item)
 
-    def entity(self, eid: str, etype: str, members: list[Member], key: str | None = None) -> None:
+    def entity(
+        self,
+        eid: str,
+        etype: str,
+        members: list[Member],
+        key: str | None = None,
+        label: str | None = None,
+    ) -> None:
         self.entities[eid] = (etype, key, members)
+        if label:
+            self.labels[eid] = label
 
     def write(self, path: Path) -> Path:
         path.mkdir(parents=True, exist_ok=True)
@@ -147,7 +157,13 @@ class World:
             member_rows = []
             for eid, (etype, key, members) in self.entities.items():
                 entity_rows.append(
-                    {"id": eid, "type": etype, "label": eid, "key": key, "detail": {}}
+                    {
+                        "id": eid,
+                        "type": etype,
+                        "label": self.labels.get(eid, eid),
+                        "key": key,
+                        "detail": {},
+                    }
                 )
                 for kind, ref, via in members:
                     record = owners.get(ref) if kind == "subject" else None
