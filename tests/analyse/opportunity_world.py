@@ -9,6 +9,7 @@ extraction and resolution would have made of the material.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -127,11 +128,11 @@ class World:
         self,
         eid: str,
         etype: str,
-        members: list[Member],
+        members: Sequence[Member],
         key: str | None = None,
         label: str | None = None,
     ) -> None:
-        self.entities[eid] = (etype, key, members)
+        self.entities[eid] = (etype, key, list(members))
         if label:
             self.labels[eid] = label
 
@@ -153,8 +154,8 @@ class World:
         import_path(Importer(workspace), self.write(tmp / "bundle"))
         with workspace.transaction() as session:
             owners = {k: v for k, v in session.execute(select(Subject.ref, Subject.record_id))}
-            entity_rows = []
-            member_rows = []
+            entity_rows: list[dict[str, Any]] = []
+            member_rows: list[dict[str, Any]] = []
             for eid, (etype, key, members) in self.entities.items():
                 entity_rows.append(
                     {

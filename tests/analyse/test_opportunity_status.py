@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -70,7 +71,7 @@ def analyse(workspace: Workspace) -> None:
     DetectStage().run(workspace, SilentProgress())
 
 
-def listed(cli_env: dict[str, str], *args: str) -> list[dict[str, object]]:
+def listed(cli_env: dict[str, str], *args: str) -> list[dict[str, Any]]:
     done = runner.invoke(app, ["opportunities", "--json", *args], env=cli_env)
     assert done.exit_code == 0, done.output
     return [json.loads(line) for line in done.output.splitlines()]
