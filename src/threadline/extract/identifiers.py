@@ -61,7 +61,7 @@ _EMAIL: Final = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]
 
 # Ages: "(14)", "aged 14", "age 14", "Female, 14,", "14 years old", "14yrs".
 _AGE_PATTERNS: Final = (
-    re.compile(r"\((\d{1,2})\)"),
+    re.compile(r"\((\d{1,2})\s*(?:yrs?|years?)?\)"),
     re.compile(r"(?i)\b(?:aged|age)\s+(\d{1,2})\b"),
     re.compile(r"(?i)\b(?:female|male|girl|boy)s?,\s*(\d{1,2})\b"),
     re.compile(r"(?i)\b(\d{1,2})\s*(?:years?|yrs?)(?:\s*old|\b)"),

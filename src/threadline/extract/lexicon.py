@@ -43,7 +43,7 @@ COMMON_CAPITALISED: Final[frozenset[str]] = _words(
     licensing licence license holder enquiry enquiries check visit action actions
     strategy meeting meetings submitted further previous previously logs log
     abduction missing home returned released charged arrested arrest bailed
-    mr mrs ms miss mx dr sir madam
+    mr mrs ms miss mx dr sir madam master
     monday tuesday wednesday thursday friday saturday sunday
     operation op
     """
@@ -67,6 +67,24 @@ FUNCTION_WORDS: Final[frozenset[str]] = _words(
     this that yes no not ok
     """
 )
+
+
+#: Colours: a capitalised word after one is a car model (``white Fiesta``), not a name.
+COLOURS: Final[frozenset[str]] = _words(
+    """
+    white black silver grey gray red blue green gold yellow orange purple brown maroon
+    beige bronze navy dark light metallic
+    """
+)
+
+
+def is_vehicle_word(word: str) -> bool:
+    """A make, or a colour in lower case: what comes after it is a vehicle, not a person.
+
+    A colour in capitals or capitalised is more often a surname (``Jordan GREEN``).
+    """
+    folded = word.casefold()
+    return folded in CAR_MAKES or (word.islower() and folded in COLOURS)
 
 
 def is_car_make(word: str) -> bool:

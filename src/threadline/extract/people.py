@@ -15,10 +15,10 @@ Descriptions (``Asian male 30s``) joined to a mention by the text (``Driver
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Final
 
-from threadline.extract.lexicon import FUNCTION_WORDS, is_acronym, is_car_make, is_common
+from threadline.extract.lexicon import FUNCTION_WORDS, is_acronym, is_common, is_vehicle_word
 from threadline.extract.spans import Found
 
 _WORD: Final = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*")
@@ -28,7 +28,7 @@ _QUOTES: Final = "'\"‘’“”"
 # Nickname after a cue: known as 'Taz', aka Mo, called "Bash".
 _NAME_WORDS: Final = r"[A-Z][\w\-]*(?:['’]\w+)*(?:\s[A-Z][\w\-]*(?:['’]\w+)*)?"
 _CUED_NICKNAME: Final = re.compile(
-    rf"\b(?:known\sas|also\sknown\sas|aka|a\.k\.a\.?|called|nicknamed|goes\sby|"
+    rf"\b(?:known\sas|also\sknown\sas|aka|a\.k\.a\.?|called|nicknamed|goes\sby|street\sname|"
     rf"calls\s(?:himself|herself)|alias)\s+[{_QUOTES}]?({_NAME_WORDS})[{_QUOTES}]?"
 )
 # A capitalised word or two in quotes, standing alone: 'Taz'.
@@ -45,11 +45,25 @@ _DESCRIPTION_BEFORE: Final = re.compile(
     r"\b(?:an?\s+)?((?:[A-Z][a-z]+\s){0,2}(?:male|female)(?:\s(?:in\shis|in\sher)?\s?\d0s)?)"
     r"\s+(?:known\sas|called|aka|nicknamed)\s+[" + _QUOTES + r"]?$"
 )
+# Context that makes a lone capitalised word a person.
+_PERSON_BEFORE: Final = re.compile(
+    r"(?i)(?:\bincluding|\bnamed(?:\sas)?|\bin\scompany\sof|\bunder\scaution\sof|"
+    r"\breported\sby|\bseen\swith|\bnumber\sof|\bagainst|\bcalled|\bdriver|"
+    r"\b(?:mr|mrs|ms|miss|master)\s+[A-Z]+\sand|\bwith|\bconcerned\sabout|\blogs\sname|"
+    r"\blicen[cs]e\sholder|\bre|\bby)\s$"
+)
+_PERSON_AFTER: Final = re.compile(
+    r"\s(?:said\sto\sbe|reported\sto\sbe|is\susing|believed\sto\sbe|known\sto|"
+    r"has\sbeen\sseen|seen\s(?:regularly|driving|with)|disclosed|aged\s\d|\(\d|"
+    r"took\s(?:her|him)|gave\s|works\sat|saved\sas|re\s|found\sin)"
+)
+_BRACKETED: Final = re.compile(r"\s?\(([A-Z][\w'’\-]*(?:\s[A-Z][\w'’\-]*)?)\)")
 # Words right after a run that make it a description ("Middle Eastern male").
 _DESCRIBES: Final = re.compile(r"\s(?:male|female|man|woman|boy|girl)s?\b")
 # A mixed-case name given with an age: "Segun Ogunleye (13)".
 _NAME_WITH_AGE: Final = re.compile(
-    r"(?<![\w])((?:[A-Z][a-z'’\-]+\s){0,2}[A-Z][a-z'’\-]+)\s\((\d{1,2})\)"
+    r"(?<![\w])((?:[A-Z][a-z'’\-]+\s){0,2}[A-Z][a-z'’\-]+)"
+    r"\s(?:\((\d{1,2})\s*(?:yrs?|years?)?\)|aged\s(\d{1,2})\b)"
 )
 
 
@@ -70,7 +84,8 @@ def _name_runs(text: str) -> list[tuple[int, int, bool]]:
 
     A word is name-like when it is in capitals (not an acronym), capitalised
     (not a common word of the logs), an initial, or a particle inside a run.
-    Words right after a car make are its model (``Seat Leon``), not a name.
+    Words right after a car make or a colour are a model (``Seat Leon``,
+    ``white Fiesta``), not a name. ``SURNAME, Forename`` is one run.
     """
     runs: list[tuple[int, int, bool]] = []
     current: list[re.Match[str]] = []
@@ -92,14 +107,16 @@ def _name_runs(text: str) -> list[tuple[int, int, bool]]:
             close()
             previous = word
             continue
-        namelike = not is_car_make(previous) and (
+        namelike = not is_vehicle_word(previous) and (
             (_is_caps(word) and not is_acronym(word))
             or (_is_title(word) and not is_common(word))
             or (bool(current) and (word.lower() in _PARTICLES or _is_initial(word)))
-            or (_is_initial(word) and text[match.end() : match.end() + 1] == " ")
+            or (_is_initial(word) and text[match.end() : match.end() + 1] in (" ", "."))
         )
         previous = word
-        joined = bool(current) and text[current[-1].end() : match.start()] == " "
+        gap = text[current[-1].end() : match.start()] if current else ""
+        # "T. HUSSAIN": an initial's full stop does not end the name.
+        joined = gap == " " or (gap == ". " and _is_initial(current[-1].group()))
         if not namelike:
             close()
             continue
@@ -109,7 +126,27 @@ def _name_runs(text: str) -> list[tuple[int, int, bool]]:
         if len(current) == 4:
             close()
     close()
-    return runs
+    return _comma_names(text, runs)
+
+
+def _comma_names(text: str, runs: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:
+    """Join ``AHMAD, Kamran``: a surname in capitals, a comma, forenames not in capitals."""
+    out: list[tuple[int, int, bool]] = []
+    for start, end, caps in runs:
+        if out:
+            p_start, p_end, p_caps = out[-1]
+            head = text[p_start:p_end]
+            if (
+                p_caps
+                and " " not in head
+                and not caps
+                and text[p_end:start] == ", "
+                and len(text[start:end].split()) <= 2
+            ):
+                out[-1] = (p_start, end, True)
+                continue
+        out.append((start, end, caps))
+    return out
 
 
 def rule_people(text: str, taken: Sequence[Found]) -> list[Found]:
@@ -139,7 +176,8 @@ def rule_people(text: str, taken: Sequence[Found]) -> list[Found]:
                     detail={"nickname": True},
                 )
             )
-    for start, end, caps in _name_runs(text):
+    runs = _name_runs(text)
+    for start, end, caps in runs:
         surface = text[start:end]
         if not free(start, end) or _DESCRIBES.match(text, end):
             continue
@@ -148,6 +186,11 @@ def rule_people(text: str, taken: Sequence[Found]) -> list[Found]:
         elif " " in surface:
             # Two or more capitalised words that are not sentence words, places or a car.
             found.append(Found(start, end, surface, "person", surface, "rule:name-pair", 0.6))
+    for start, end in _single_names(text, runs):
+        if free(start, end) and not _DESCRIBES.match(text, end):
+            surface = text[start:end]
+            found.append(Found(start, end, surface, "person", surface, "rule:context", 0.6))
+    found.extend(_bracketed_nicknames(text, found, taken))
     for match in _NAME_WITH_AGE.finditer(text):
         start, end = match.span(1)
         while True:
@@ -158,6 +201,39 @@ def rule_people(text: str, taken: Sequence[Found]) -> list[Found]:
         surface = text[start:end]
         if free(start, end) and not is_common(surface):
             found.append(Found(start, end, surface, "person", surface, "rule:name-age", 0.8))
+    return found
+
+
+def _single_names(text: str, runs: Sequence[tuple[int, int, bool]]) -> Iterator[tuple[int, int]]:
+    """A lone capitalised word its context makes a person (``including Amit``)."""
+    for start, end, caps in runs:
+        if caps or " " in text[start:end]:
+            continue
+        before = text[max(0, start - 40) : start]
+        after = text[end : end + 40]
+        if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after):
+            yield start, end
+
+
+def _bracketed_nicknames(text: str, people: Sequence[Found], taken: Sequence[Found]) -> list[Found]:
+    """``AHMED (Frosty)``: capitalised words in brackets right after a name."""
+    found: list[Found] = []
+    for person in people:
+        match = _BRACKETED.match(text, person.end)
+        if match is None:
+            continue
+        start, end = match.span(1)
+        words = match.group(1).split()
+        if all(is_common(w) or is_acronym(w) for w in words):
+            continue
+        if any(f.overlaps(start, end) for f in (*taken, *people, *found)):
+            continue
+        nick = match.group(1)
+        found.append(
+            Found(
+                start, end, nick, "person", nick, "rule:nickname", 0.75, detail={"nickname": True}
+            )
+        )
     return found
 
 
@@ -180,7 +256,8 @@ def ner_people(
         if any(ch.isdigit() for ch in text[start:end]):
             continue
         before = text[max(0, start - 20) : start].split()
-        if before and is_car_make(before[-1]):
+        after = text[end : end + 20].split()
+        if (before and is_vehicle_word(before[-1])) or (after and is_vehicle_word(after[0])):
             continue
         if any(f.overlaps(start, end) for f in (*taken, *found)):
             continue

@@ -32,7 +32,8 @@ from threadline.domain.normalise import name_key
 from threadline.extract.spans import Found
 
 _AGE_AFTER: Final = re.compile(
-    r"^['’]?\s*(?:\(\s*(?:aged\s)?(\d{1,2})\s*\)|,\s*(?:aged\s)?(\d{1,2})\b)"
+    r"^['’]?\s*(?:\(\s*(?:aged\s)?(\d{1,2})\s*(?:yrs?|years?)?\s*\)"
+    r"|,?\s*aged\s(\d{1,2})\b|,\s*(\d{1,2})\b)"
 )
 _SENTENCE_START: Final = re.compile(r"[.!?;]\s+|\n")
 
@@ -54,7 +55,8 @@ _BEFORE: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
         re.compile(
             r"(?i)\b(?:parent\sof|mother\sof|father\sof|abe\sinterview\sof|denies\sknowing|"
             r"concern\sfor|missing\sperson|complainant|victim|referral\sfor|at\srisk:?|"
-            r"safeguarding\sof|in\scontact\swith|associating\swith\sa\schild)\W*$"
+            r"safeguarding\sof|in\scontact\swith|associating\swith\sa\schild|"
+            r"against\s[^.]{1,60}\sre)\W*$"
         ),
     ),
     (
@@ -70,7 +72,10 @@ _AFTER: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     (
         "victim",
         re.compile(
-            r"(?i)^\W*(?:disclosed|has\sdisclosed|missing|believed\sto\sbe\sat\srisk|"
+            r"(?i)^\W*(?:disclosed|has\sdisclosed|missing|reported\smissing|"
+            r"has\sbeen\sseen\swith|reported\sto\sbe\sspending\stime\swith|"
+            r"believed\sto\sbe\sassociating\swith|seen\swith\solder|getting\sinto|"
+            r"believed\sto\sbe\sat\srisk|"
             r"at\srisk|returned\shome|has\sbeen\smissing|seen\sgetting\sinto|found\sin|"
             r"attended\swith|gave\s(?:her|his)\sown\snumber)"
         ),
@@ -81,16 +86,22 @@ _AFTER: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
         re.compile(
             r"(?i)^\W*(?:is\susing|believed\sto\sbe\staking|known\sto\sdrive|works\sat|"
             r"gave\sgirls|reported\sto\sbe\sin\scontact|took\s(?:her|him)|seen\sdriving|"
+            r"said\sto\sbe\sbuying|reported\sto\sbe\sgiving\slifts|seen\sregularly|"
             r"was\sarrested|arrested)"
         ),
     ),
 )
 
 
+_TITLE_BEFORE: Final = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Miss|Mx|Master|Dr)\.?\s+)$")
+
+
 def _sentence_before(text: str, start: int) -> str:
+    """The sentence up to the name, without a title just before it (``Reported by Mrs``)."""
     window = text[max(0, start - 80) : start]
     cuts = list(_SENTENCE_START.finditer(window))
-    return window[cuts[-1].end() :] if cuts else window
+    window = window[cuts[-1].end() :] if cuts else window
+    return _TITLE_BEFORE.sub("", window)
 
 
 def _own_role(text: str, person: Found) -> tuple[str, str] | None:
@@ -98,7 +109,7 @@ def _own_role(text: str, person: Found) -> tuple[str, str] | None:
     after = text[person.end : person.end + 60]
     age = _AGE_AFTER.match(after)
     if age:
-        years = int(age.group(1) or age.group(2))
+        years = int(age.group(1) or age.group(2) or age.group(3))
         if years < 18:
             return "victim", "age"
     before = _sentence_before(text, person.start)
