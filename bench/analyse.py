@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import sys
@@ -96,7 +97,18 @@ def bench(scale: float, seed: int, root: Path, *, evaluate_it: bool, oracle: boo
         started = time.perf_counter()
         import_path(Importer(workspace), bundle)
         print(f"import of {held} more records (1%): {time.perf_counter() - started:.1f} s")
-        again = run_stages(workspace)
+        try:
+            again = run_stages(workspace)
+        except Exception as exc:  # another stage's incremental path may fail: say so, go on
+            print(
+                f"re-analyse FAILED in an incremental stage: {type(exc).__name__}: "
+                f"{str(exc).splitlines()[0][:200]}"
+            )
+            os.environ["THREADLINE_RESOLVE_FULL"] = "1"
+            started = time.perf_counter()
+            again = run_stages(workspace)
+            del os.environ["THREADLINE_RESOLVE_FULL"]
+            print("re-analyse with resolution in full instead:")
         total_again = sum(again.values())
         print(
             "re-analyse, per stage (s): "

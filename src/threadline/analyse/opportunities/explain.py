@@ -150,7 +150,11 @@ def resolution(material: Material, entity_id: str) -> str:
     if entity.type != "person":
         return f"{name} was joined on its normalised value {entity.key} (an exact key, no model)."
     subjects = len(entity.subject_refs)
-    text = "; text spans were joined to it by rule" if "mention" in entity.join_sources else ""
+    text = (
+        f"; {_plural(entity.mentions, 'span')} of text joined to it by rule"
+        if entity.mentions
+        else ""
+    )
     if entity.weakest is None:
         how = (
             "made of one subject"

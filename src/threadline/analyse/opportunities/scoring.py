@@ -20,7 +20,9 @@ with every part in [0, 1]:
   record-anchored kinds, the suspects the record identifies).
 - **confidence**: the probability of the weakest model join inside the entity
   it is about (1 for entities joined on exact keys or made of one subject), so
-  an opportunity resting on a doubtful join sinks.
+  an opportunity resting on a doubtful join sinks; for a place, times
+  ``place_join_confidence`` (0.85), since address text is weaker evidence of one
+  place than a registration mark or phone number is of one vehicle or phone.
 
 The weights are settings (``DetectSettings.weight_*``); defaults 0.30, 0.15,
 0.25, 0.10, 0.20.
@@ -90,6 +92,8 @@ def score(
     anchor = material.entities.get(finding.anchor)
     if anchor is not None and anchor.weakest is not None and anchor.weakest[1] is not None:
         confidence = float(anchor.weakest[1])
+    if anchor is not None and anchor.type == "location":
+        confidence *= settings.place_join_confidence
     weights = (
         settings.weight_evidence,
         settings.weight_reliability,

@@ -45,5 +45,9 @@ class DetectSettings(BaseSettings):
     """Victims at which the victims part reaches 1 - 1/e."""
     years_full: float = Field(10.0, gt=0)
     """Years unaddressed at which the time part reaches 1."""
+    place_join_confidence: float = Field(0.85, ge=0, le=1)
+    """Confidence in a place joined on address text keys: a street line or premises name is
+    weaker evidence of one place than a registration mark or a phone number is of one
+    vehicle or phone."""
     ungraded_reliability: float = Field(0.5, ge=0, le=1)
     """Reliability taken for records without a grade (statements, crime reports)."""

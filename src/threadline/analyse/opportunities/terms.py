@@ -144,6 +144,8 @@ class EntityFacts:
     victim_subject: bool = False
     """A person who is a victim subject of a record, action or event."""
     subject_refs: set[str] = field(default_factory=set)
+    mentions: int = 0
+    """Text spans joined into the entity."""
     join_sources: set[str] = field(default_factory=set)
     weakest: tuple[float | None, float | None, str, str] | None = None
     """The weakest model join inside the entity: (weight, probability, left, right)."""
@@ -365,6 +367,7 @@ def _add_member(
         m_record, m_role = mentions.get(ref, (member_record, None))
         if m_record is None or m_record not in records:
             return
+        entity.mentions += 1
         entity.records.add(m_record)
         if entity.type == "person":
             entity.text_roles[m_record].add(m_role or "other")
