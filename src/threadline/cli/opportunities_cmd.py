@@ -52,7 +52,10 @@ def opportunities_cmd(
         for obj in found:
             typer.echo(json.dumps(obj, ensure_ascii=False))
         return
-    table = Table("rank", "id", "score", "kind", "status", "title")
+    table = Table("rank", "id", "score")
+    table.add_column("kind", no_wrap=True)
+    table.add_column("status")
+    table.add_column("title", ratio=1)
     for obj in found:
         table.add_row(
             str(obj["rank"]),
