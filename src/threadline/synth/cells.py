@@ -76,7 +76,7 @@ def hubs(world: World) -> list[Person]:
     rng = stream(world.seed, "hubs")
     count = max(2, round(6 * world.scale**0.5))
     era = (WORLD_START, NOW)
-    return [
+    travellers = [
         world.adult(
             rng,
             era,
@@ -85,6 +85,10 @@ def hubs(world: World) -> list[Person]:
         )
         for _ in range(count)
     ]
+    for person in travellers:
+        # Charged in some neighbourhoods: their numbers are never recycled.
+        person.keeps_numbers = True
+    return travellers
 
 
 class Neighbourhood:
@@ -153,6 +157,9 @@ class Neighbourhood:
         self.licensee = world.adult(rng, self.era, ages=(30, 60), traits=Traits(nickname_rate=0.0))
         self.trails: dict[str, Trail] = {}
         self.trajectory = {p.pid: weighted(rng, _TRAJECTORIES) for p in self.suspects}
+        for suspect in self.suspects:
+            if self.trajectory[suspect.pid] == "charged":
+                suspect.keeps_numbers = True
 
     def _suspects(self, rng: random.Random, travellers: list[Person]) -> list[Person]:
         world = self.world
@@ -541,7 +548,7 @@ class Neighbourhood:
         subjects: list[tuple[Person, str]] = []
         if place.is_business and chance(rng, 0.6):
             subjects.append((licensee, "other"))
-        record = world.record(
+        world.record(
             rng,
             kind="other",
             day=day,
@@ -550,7 +557,6 @@ class Neighbourhood:
             scene=Scene(vehicle=vehicle, place=place, others=[licensee]),
             locations=[place] if chance(rng, 0.5) else [],
         )
-        self._note(record, op, day, [suspect] if vehicle else [])
 
     def _abe(self) -> None:
         rng, world = self.rng, self.world

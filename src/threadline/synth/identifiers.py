@@ -87,11 +87,16 @@ class PhoneBook:
         self._last_used: dict[int, list[Phone]] = {}
         self.reused = 0
 
-    def background(self, year: int) -> Phone:
+    def background(self, year: int, *, keep: bool = False) -> Phone:
         """A number for a background person first written down in ``year``.
 
         Fresh numbers first; once the pool runs out, a number last handed out
         as many years as possible before or after, as networks recycle numbers.
+
+        Args:
+            keep: the number is never handed out again (for men who will be
+                charged, so that no later holder shares a number with them by
+                chance and becomes a network associate of theirs).
         """
         if self._next_background < len(self._background):
             phone = self._background[self._next_background]
@@ -102,7 +107,8 @@ class PhoneBook:
             phone = self._last_used[last].pop()
             if not self._last_used[last]:
                 del self._last_used[last]
-        self._last_used.setdefault(year, []).append(phone)
+        if not keep:
+            self._last_used.setdefault(year, []).append(phone)
         return phone
 
     def reserved_left(self) -> int:

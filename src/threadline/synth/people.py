@@ -68,6 +68,7 @@ class Person:
     spellings: dict[str, tuple[str, str]] = field(default_factory=dict)
     phone_slots: list[tuple[dt.date, dt.date]] = field(default_factory=list)
     phonebook: PhoneBook | None = None
+    keeps_numbers: bool = False
 
     @property
     def display(self) -> str:
@@ -97,7 +98,8 @@ class Person:
             # are spent only on numbers that appear in the material.
             for start, end in [slot for slot in self.phone_slots if slot[0] <= day <= slot[1]]:
                 self.phone_slots.remove((start, end))
-                self.phones.append(Held(self.phonebook.background(day.year), start, end))
+                phone = self.phonebook.background(day.year, keep=self.keeps_numbers)
+                self.phones.append(Held(phone, start, end))
         return [h.item for h in self.phones if h.covers(day)]
 
     def vehicles_at(self, day: dt.date) -> list[Vehicle]:

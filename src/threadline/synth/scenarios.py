@@ -901,6 +901,7 @@ def near_high_grade_low(stage: Stage) -> None:
 
 def _convicted(stage: Stage, op: Operation) -> tuple[Person, dt.date, str]:
     boss = stage.suspect()
+    boss.keeps_numbers = True
     day = stage.day(op, room=320)
     victim = stage.victim(day)
     record = stage.record(
