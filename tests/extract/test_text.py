@@ -156,3 +156,46 @@ def test_log_like_text_gives_well_formed_mentions(parts: list[str]) -> None:
     )
     for a, b in itertools.pairwise(main):
         assert a.end <= b.start
+
+
+def test_comma_form_initials_and_titles(extractor: Extractor) -> None:
+    text = (
+        "Named as AHMAD, Kamran and T. HUSSAIN. Mr SARKAR was also present. "
+        "Master BRIGGS aged 13 missing overnight."
+    )
+    [found] = extractor.extract([text])
+    people = by_text(found)
+    assert {"AHMAD, Kamran", "T. HUSSAIN", "SARKAR", "BRIGGS"} <= set(people)
+    assert people["BRIGGS"].role == "victim"
+    assert "Mr SARKAR" not in people and "Master BRIGGS" not in people
+
+
+def test_a_lone_forename_needs_context(extractor: Extractor) -> None:
+    text = (
+        "Girls were taken to the flat by males, including Amit. Concern raised. "
+        "Arshad said to be buying alcohol."
+    )
+    [found] = extractor.extract([text])
+    people = of_type(found, "person")
+    assert "Amit" in people and "Arshad" in people
+    assert "Concern" not in people and "Girls" not in people
+
+
+def test_nickname_in_brackets_and_car_models(extractor: Extractor) -> None:
+    text = (
+        "MISTRY (Taxi Man) seen in a white Fiesta (UR13 CDO) and a gold Leon. Jordan GREEN drove."
+    )
+    [found] = extractor.extract([text])
+    people = by_text(found)
+    assert set(people) == {"MISTRY", "Taxi Man", "Jordan GREEN"}
+    assert people["Taxi Man"].detail["nickname"] is True
+    assert of_type(found, "vehicle") == ["UR13 CDO"]
+
+
+def test_ages_in_other_spellings_make_victims(extractor: Extractor) -> None:
+    text = "Referral re Jasmine BAILEY (16yrs). Sophie Booth aged 15 seen with older males."
+    [found] = extractor.extract([text])
+    people = by_text(found)
+    assert people["Jasmine BAILEY"].role == "victim"
+    assert people["Sophie Booth"].role == "victim"
+    assert sorted(of_type(found, "age")) == ["15", "16"]

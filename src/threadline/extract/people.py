@@ -224,7 +224,7 @@ def _bracketed_nicknames(text: str, people: Sequence[Found], taken: Sequence[Fou
             continue
         start, end = match.span(1)
         words = match.group(1).split()
-        if all(is_common(w) or is_acronym(w) for w in words):
+        if all(w.lower() in FUNCTION_WORDS or is_acronym(w) for w in words):
             continue
         if any(f.overlaps(start, end) for f in (*taken, *people, *found)):
             continue
