@@ -45,8 +45,20 @@ from typing import Any
 from threadline.synth.names import draw_name, forename_variants, surname_variants, typo
 
 GENDERS = ("male", "female")
-STREETS = ("Canal Street", "Wellgate", "Heron Way", "Mill Lane", "Station Road", "Park Avenue",
-           "Church Street", "Bridge Close", "Moor Way", "Slate Walk", "Rowan Row", "Dyer Grove")
+STREETS = (
+    "Canal Street",
+    "Wellgate",
+    "Heron Way",
+    "Mill Lane",
+    "Station Road",
+    "Park Avenue",
+    "Church Street",
+    "Bridge Close",
+    "Moor Way",
+    "Slate Walk",
+    "Rowan Row",
+    "Dyer Grove",
+)
 
 
 # -- the bundle -----------------------------------------------------------------------------------
@@ -63,9 +75,11 @@ def make_person(rng: random.Random, pid: int) -> dict[str, Any]:
         "gender": gender,
         "dob": f"{year}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}",
         "addresses": [
-            (f"{rng.randrange(1, 300)} {rng.choice(STREETS)}, Cindermoor",
-             f"CQ{rng.randrange(1, 10)} {rng.randrange(10)}{rng.choice('ABDEHJLNPRSTUWXYZ')}"
-             f"{rng.choice('ABDEHJLNPRSTUWXYZ')}")
+            (
+                f"{rng.randrange(1, 300)} {rng.choice(STREETS)}, Cindermoor",
+                f"CQ{rng.randrange(1, 10)} {rng.randrange(10)}{rng.choice('ABDEHJLNPRSTUWXYZ')}"
+                f"{rng.choice('ABDEHJLNPRSTUWXYZ')}",
+            )
             for _ in range(rng.choice((1, 1, 2)))
         ],
         "phones": [f"07700 900{rng.randrange(1000):03d}" for _ in range(rng.choice((0, 1, 1, 2)))],
@@ -127,7 +141,12 @@ def sighting(rng: random.Random, person: dict[str, Any], ref: str, year: int) ->
 
 
 def write_bundle(
-    root: Path, subjects: int, seed: int, persons: list[dict[str, Any]], *, prefix: str,
+    root: Path,
+    subjects: int,
+    seed: int,
+    persons: list[dict[str, Any]],
+    *,
+    prefix: str,
     new_persons: float,
 ) -> dict[str, int]:
     """Records holding ``subjects`` subjects; returns ref → true person id."""
@@ -158,10 +177,18 @@ def write_bundle(
                 items.append(sighting(rng, person, ref, year))
                 truth[ref] = person["pid"]
             written += len(items)
-            out.write(json.dumps({
-                "id": rid, "operation": f"OP{rng.randrange(20)}", "kind": "intelligence",
-                "date": f"{year}-06-01", "subjects": items,
-            }) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "id": rid,
+                        "operation": f"OP{rng.randrange(20)}",
+                        "kind": "intelligence",
+                        "date": f"{year}-06-01",
+                        "subjects": items,
+                    }
+                )
+                + "\n"
+            )
     return truth
 
 
@@ -296,7 +323,9 @@ def threadline(workspace: Path, *args: str) -> float:
     started = time.perf_counter()
     subprocess.run(
         [str(Path(sys.executable).parent / "threadline"), *args],
-        check=True, env=env, stdout=subprocess.DEVNULL,
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
     )
     return time.perf_counter() - started
 
@@ -330,8 +359,11 @@ def main() -> None:
             root / "added", more, args.seed + 1, persons, prefix="A", new_persons=0.3
         )
         (root / "truth-all.json").write_text(json.dumps({**truth, **truth_added}))
-        print(f"bundle: {len(truth):,} subjects of {len(set(truth.values())):,} persons, "
-              f"+{len(truth_added):,} added ({time.perf_counter() - started:.0f} s)", flush=True)
+        print(
+            f"bundle: {len(truth):,} subjects of {len(set(truth.values())):,} persons, "
+            f"+{len(truth_added):,} added ({time.perf_counter() - started:.0f} s)",
+            flush=True,
+        )
         ws = root / "workspace"
         threadline(ws, "init")
         print(f"import: {threadline(ws, 'import', str(root / 'bundle')):.0f} s", flush=True)
@@ -351,13 +383,16 @@ def main() -> None:
             rows.append(("bare Splink, defaults", baseline))
         rows.append((f"stage, +{args.added:.0%} added (incr.)", added))
         for label, r in rows:
-            print(f"{label:28} {r['seconds']:9.1f} {r['peak_rss_mb']:9.0f} "
-                  f"{r.get('pairwise_f1', 0):12.4f} {r.get('bcubed_f1', 0):11.4f}")
+            print(
+                f"{label:28} {r['seconds']:9.1f} {r['peak_rss_mb']:9.0f} "
+                f"{r.get('pairwise_f1', 0):12.4f} {r.get('bcubed_f1', 0):11.4f}"
+            )
         if baseline:
-            print(f"stage / baseline: time {stage['seconds'] / baseline['seconds']:.2f}, "
-                  f"memory {stage['peak_rss_mb'] / baseline['peak_rss_mb']:.2f}")
-        print(f"incremental / full: {added['seconds'] / stage['seconds']:.1%} "
-              f"({added['notes']})")
+            print(
+                f"stage / baseline: time {stage['seconds'] / baseline['seconds']:.2f}, "
+                f"memory {stage['peak_rss_mb'] / baseline['peak_rss_mb']:.2f}"
+            )
+        print(f"incremental / full: {added['seconds'] / stage['seconds']:.1%} ({added['notes']})")
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)

@@ -123,7 +123,8 @@ def cluster(
 
 
 DOB_TOLERANCE_DAYS = 731
-"""Dates of birth further apart than this (two years) are two people, unless swapped or a slip."""
+"""Dates of birth further apart than this (two years) are two people, unless
+swapped or a one-character slip."""
 
 
 def dates_compatible(a: str, b: str) -> bool:

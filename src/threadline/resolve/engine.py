@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from threadline.resolve import people
 from threadline.resolve.backends import Backend
-from threadline.resolve.cluster import cluster, dates_compatible
+from threadline.resolve.cluster import Clusters, cluster, dates_compatible
 from threadline.resolve.features import SubjectRow, person_features
 
 PARALLEL_FROM = 100_000
@@ -75,8 +76,8 @@ def evidence(row: dict[str, Any], levels: dict[str, list[tuple[float, str]]]) ->
 
 
 def person_edges(scored: pa.Table, model: dict[str, Any]) -> list[PersonEdge]:
-    """Pairs at or above the threshold, strongest first (ties by row number), with evidence."""
-    table = scored.filter(pc.greater_equal(scored["match_probability"], people.match_threshold()))
+    """Pairs at or above ATTACH_THRESHOLD, strongest first (ties by row number), with evidence."""
+    table = scored.filter(pc.greater_equal(scored["match_probability"], people.ATTACH_THRESHOLD))
     table = table.sort_by(
         [("match_weight", "descending"), ("unique_id_l", "ascending"), ("unique_id_r", "ascending")]
     )
@@ -110,9 +111,11 @@ def _cluster(
     dobs: dict[int, str],
 ) -> tuple[list[list[int]], list[PersonEdge]]:
     first = must + fixed
+    threshold = people.match_threshold()
+    strong = [e for e in edges if e.probability >= threshold]
     clusters, used = cluster(
         nodes,
-        ((e.left, e.right) for e in edges),
+        ((e.left, e.right) for e in strong),
         must=first,
         cannot=cannot,
         traits=dobs,
@@ -124,8 +127,60 @@ def _cluster(
             a, b = must[index]
             joins.append(PersonEdge(a, b, math.inf, 1.0, {"judgement": "same"}))
         elif index >= len(first):
-            joins.append(edges[index - len(first)])
+            joins.append(strong[index - len(first)])
+    joins.extend(_attach_singletons(clusters, [e for e in edges if e.probability < threshold]))
     return clusters.groups(), joins
+
+
+AGE_ONLY = "consistent with a stated age"
+
+
+def corroborated(edge: PersonEdge) -> bool:
+    """Whether a pair agrees on something besides a name, a gender and an age.
+
+    A name with an age fits every man of that name and about that age; a weak
+    pair needs a date of birth, an address, a phone, a vehicle, an alias or a
+    nominal in common before it may attach a subject.
+    """
+    for name, found in edge.evidence.items():
+        if name in ("name", "gender") or not isinstance(found, dict):
+            continue
+        if found.get("weight", 0.0) > 0 and found.get("level") != AGE_ONLY:
+            return True
+    return False
+
+
+def _attach_singletons(clusters: Clusters, weak: list[PersonEdge]) -> list[PersonEdge]:
+    """Second pass: a subject left alone joins the one cluster it is clearly closest to.
+
+    Weak pairs (ATTACH_THRESHOLD up to the match threshold) never chain: only a
+    singleton moves, to its best candidate, only by a corroborated pair, and only
+    when no candidate in another cluster comes within ATTACH_MARGIN bits of it.
+    Cannot-links and dates of birth are honoured as in the first pass.
+    """
+    best: dict[int, list[tuple[float, int, PersonEdge]]] = defaultdict(list)
+    for edge in weak:
+        if not corroborated(edge):
+            continue
+        for node, other in ((edge.left, edge.right), (edge.right, edge.left)):
+            if len(clusters.members[clusters.find(node)]) == 1:
+                best[node].append((edge.weight, other, edge))
+    joins = []
+    for node in sorted(best):
+        if len(clusters.members[clusters.find(node)]) != 1:
+            continue  # something attached to it already
+        by_cluster: dict[int, tuple[float, PersonEdge]] = {}
+        for weight, other, edge in best[node]:
+            root = clusters.find(other)
+            if root not in by_cluster or weight > by_cluster[root][0]:
+                by_cluster[root] = (weight, edge)
+        ranked = sorted(by_cluster.values(), key=lambda x: -x[0])
+        if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < people.ATTACH_MARGIN:
+            continue  # two places it could go: leave it for a reviewer
+        edge = ranked[0][1]
+        if clusters.union(edge.left, edge.right):
+            joins.append(edge)
+    return joins
 
 
 def resolve_all(

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
 from splink import Linker, SettingsCreator, block_on
 from splink import comparison_level_library as cll
 from splink import comparison_library as cl
@@ -33,8 +34,14 @@ from threadline.resolve.features import PersonFeatures
 # stage's own report says what matters.
 logging.getLogger("splink").setLevel(logging.ERROR)
 
-MATCH_THRESHOLD = 0.9
+MATCH_THRESHOLD = 0.95
 """Match probability at or above which two subjects join (docs/resolution.md)."""
+
+ATTACH_THRESHOLD = 0.9
+"""A subject left alone may still join one cluster by a pair this likely (docs/resolution.md)."""
+
+ATTACH_MARGIN = 2.0
+"""...when its best candidate beats any other cluster's by this many bits of match weight."""
 
 
 def match_threshold() -> float:
@@ -257,10 +264,35 @@ BLOCKING_RULES: list[Any] = [
 ]
 """Chosen for recall: a true pair needs only one rule to hold (docs/resolution.md)."""
 
-DETERMINISTIC_RULES: list[Any] = [
-    "l.fn = r.fn AND l.sn = r.sn AND l.dob = r.dob",
-    "l.nominal = r.nominal AND l.sn_canon = r.sn_canon",
-]
+DETERMINISTIC_RULE = "l.fn = r.fn AND l.sn = r.sn AND l.dob = r.dob"
+"""Pairs this rule finds are taken as matches when estimating the prior."""
+
+
+def _level_m(model: dict[str, Any], comparison: str, label: str) -> float:
+    for c in model["comparisons"]:
+        if c["output_column_name"] == comparison:
+            for level in c["comparison_levels"]:
+                if level.get("label_for_charts") == label:
+                    return float(level.get("m_probability") or 0.0)
+    return 0.0
+
+
+def deterministic_recall(table: pa.Table, model: dict[str, Any]) -> float:
+    """The share of matching pairs that DETERMINISTIC_RULE finds, estimated without labels.
+
+    A matching pair satisfies the rule when both records carry a full name and a
+    date of birth (estimated by the share of records that do, squared) and both
+    agree exactly (the trained m probabilities of the exact levels), taking the
+    two as independent. Assuming a recall instead would shift every match
+    weight by a guess.
+    """
+    rows = max(table.num_rows, 1)
+    unnamed = pc.sum(pc.or_(pc.is_null(table["fn"]), pc.is_null(table["sn"]))).as_py() or 0
+    named = (rows - unnamed) / rows
+    dated = (rows - table["dob"].null_count) / rows
+    recall = (named**2) * _level_m(model, "name", "exact") * (dated**2)
+    recall *= _level_m(model, "dob", "exact")
+    return float(min(max(recall, 0.01), 1.0))
 
 
 def settings_creator() -> SettingsCreator:
@@ -301,15 +333,24 @@ def train(backend: Backend, table: pa.Table, options: TrainingOptions) -> dict[s
     sample = _sample(table, options.sample_size, options.seed)
     frame = backend.register(sample)
     linker = Linker(frame, settings_creator(), log_level=logging.WARNING)
-    linker.training.estimate_probability_two_random_records_match(DETERMINISTIC_RULES, recall=0.6)
+    # A first guess at the prior, refined below once the m probabilities are known.
+    linker.training.estimate_probability_two_random_records_match([DETERMINISTIC_RULE], recall=0.5)
     linker.training.estimate_u_using_random_sampling(
         max_pairs=options.u_max_pairs, seed=options.seed
     )
     for rule in (block_on("dob"), block_on("sn_canon", "fn_canon")):
         linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True, max_pairs=options.em_max_pairs
+            rule,
+            estimate_without_term_frequencies=True,
+            max_pairs=options.em_max_pairs,
         )
-    model = floor_probabilities(linker.misc.save_model_to_json())
+    # The prior: pairs the deterministic rule finds, over that rule's recall, which
+    # the trained model itself estimates (see deterministic_recall).
+    linker.training.estimate_probability_two_random_records_match(
+        [DETERMINISTIC_RULE],
+        recall=deterministic_recall(sample, linker.misc.save_model_to_json()),
+    )
+    model = neutral_levels(floor_probabilities(linker.misc.save_model_to_json()))
     # The prior estimated on a sample is too high for the whole: pairs grow with n².
     scale = sample.num_rows / max(table.num_rows, 1)
     model["probability_two_random_records_match"] = float(
@@ -369,6 +410,20 @@ def model_for_dialect(model: dict[str, Any], dialect: str) -> dict[str, Any]:
     fresh["probability_two_random_records_match"] = model["probability_two_random_records_match"]
     fresh["sql_dialect"] = dialect
     return fresh
+
+
+NEUTRAL_ELSE = ("aliases",)
+"""Comparisons whose disagreement is no evidence: aliases are partial and situational, so
+two records listing different nicknames say nothing against being one person."""
+
+
+def neutral_levels(model: dict[str, Any]) -> dict[str, Any]:
+    """Give the 'else' level of each NEUTRAL_ELSE comparison a weight of zero (m = u)."""
+    for comparison in model["comparisons"]:
+        if comparison["output_column_name"] in NEUTRAL_ELSE:
+            last = comparison["comparison_levels"][-1]
+            last["m_probability"] = last["u_probability"]
+    return model
 
 
 def save_model(model: dict[str, Any], path: Path) -> None:
