@@ -1,0 +1,75 @@
+"""The link graph: edges as the spec's terms define them, and measures that rank the hub first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx  # type: ignore[import-untyped]
+from sqlalchemy import select
+
+from tests.analyse.opportunity_world import World, subject
+from threadline.analyse.graph import GraphStage, measures, percentile_ranks
+from threadline.analyse.stage import SilentProgress
+from threadline.store.opportunity_models import GraphEdge, GraphNode
+from threadline.workspace import Workspace
+
+
+def test_percentile_ranks_count_ties_half() -> None:
+    assert percentile_ranks({"a": 1.0, "b": 2.0, "c": 2.0, "d": 5.0}) == {
+        "a": 0.125,
+        "b": 0.5,
+        "c": 0.5,
+        "d": 0.875,
+    }
+    assert percentile_ranks({}) == {}
+
+
+def test_the_hub_of_a_star_is_most_central() -> None:
+    star = nx.star_graph(6)
+    star = nx.relabel_nodes(star, str)
+    star.add_edge("6", "7")
+    found = measures(star, samples=3)
+    assert max(found, key=lambda n: found[n]["centrality"]) == "0"
+    assert found["0"]["degree"] == 6 and found["7"]["degree"] == 1
+    assert all(0 <= m["centrality"] <= 1 for m in found.values())
+
+
+def test_graph_stage_edges(workspace: Workspace, tmp_path: Path) -> None:
+    w = World()
+    place = {"address": "4 Wellgate", "postcode": "RV6 1AA"}
+    w.record(
+        "R1",
+        date="2004-01-01",
+        locations=[place],
+        subjects=[
+            subject("R1/A", "suspect", vehicles=["AB12 CDE"], address="9 Home Row"),
+            subject("R1/V", "victim"),
+        ],
+    )
+    w.record("R2", date="2004-02-01", subjects=[subject("R2/A", "suspect")])
+    w.event("E1", kind="arrest", date="2004-03-01", subjects=[subject("E1/A", "suspect")])
+    w.entity(
+        "E-a",
+        "person",
+        [("subject", "R1/A", None), ("subject", "R2/A", None), ("subject", "E1/A", None)],
+    )
+    w.entity("E-v", "person", [("subject", "R1/V", None)])
+    w.entity("E-car", "vehicle", [("subject", "R1/A", "vehicles")], key="AB12CDE")
+    w.entity("E-home", "location", [("subject", "R1/A", "address")])
+    w.entity("E-place", "location", [("record", "R1", "locations")])
+    w.build(workspace, tmp_path)
+    report = GraphStage().run(workspace, SilentProgress())
+    assert report.counts["nodes"] == 5
+    with workspace.reading() as session:
+        edges = {(e.source, e.target, e.kind, e.role) for e in session.scalars(select(GraphEdge))}
+        nodes = {n.entity_id: n for n in session.scalars(select(GraphNode))}
+    assert ("E-a", "record:R1", "in", "suspect") in edges
+    assert ("E-v", "record:R1", "in", "victim") in edges
+    assert ("E-a", "event:E1", "about", None) in edges
+    assert ("E-a", "E-car", "owns", None) in edges and ("E-a", "E-home", "owns", None) in edges
+    # A home address is the person's, not the record's: no "in" edge for it.
+    assert not any(s == "E-home" and k == "in" for s, _, k, _ in edges)
+    assert ("E-place", "record:R1", "in", "named") in edges
+    assert ("E-a", "E-v", "co", None) in edges
+    assert nodes["E-a"].records == 2 and nodes["E-a"].degree == 4  # victim, car, home, place
+    assert nodes["E-a"].centrality == max(n.centrality for n in nodes.values())
