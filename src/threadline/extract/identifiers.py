@@ -64,8 +64,8 @@ _AGE_PATTERNS: Final = (
     re.compile(r"\((\d{1,2})\s*(?:yrs?|years?)?\)"),
     re.compile(r"(?i)\b(?:aged|age)\s+(\d{1,2})\b"),
     re.compile(r"(?i)\b(?:female|male|girl|boy)s?,\s*(\d{1,2})\b"),
-    re.compile(r"(?i)\b(\d{1,2})\s*(?:years?|yrs?)(?:\s*old|\b)"),
-    re.compile(r"(?i)\b(\d{1,2})-year-old\b"),
+    re.compile(r"(?i)(?=\d)\b(\d{1,2})\s*(?:years?|yrs?)(?:\s*old|\b)"),
+    re.compile(r"(?i)(?=\d)\b(\d{1,2})-year-old\b"),
 )
 
 _MONTHS: Final = {
@@ -98,7 +98,7 @@ _DATE_WORDS: Final = re.compile(
     rf"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_WORD})\s+(\d{{4}})\b"
 )
 _TIME: Final = re.compile(
-    r"(?i)(?<![0-9:])(?:([01]?\d|2[0-3])[:.]([0-5]\d)(?:\s*(?:hrs|hours))?"
+    r"(?i)(?=\d)(?<![0-9:])(?:([01]?\d|2[0-3])[:.]([0-5]\d)(?:\s*(?:hrs|hours))?"
     r"|([01]\d|2[0-3])([0-5]\d)\s*(?:hrs|hours)\b"
     r"|(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s*([ap])\.?m\b\.?)"
 )

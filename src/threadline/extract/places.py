@@ -58,10 +58,11 @@ _POSTCODE_TAIL: Final = r",?\s[A-Z]{1,2}[0-9][0-9A-Z]?\s?[0-9][A-Z]{2}\b"
 _BUSINESS: Final = rf"(?:{_CAP}\s|&\s){{1,3}}(?:{_BUSINESS_WORDS})\b"
 
 _PLACE: Final = re.compile(
-    rf"(?P<business>{_BUSINESS})(?:,\s(?P<business_at>{_ADDRESS}|{_STREET_NAME}))?"
+    # The lookahead lets the engine skip, cheaply, positions no place can start at.
+    rf"(?=[A-Z0-9])(?<![\w'’])(?:(?P<business>{_BUSINESS})(?:,\s(?P<business_at>{_ADDRESS}|{_STREET_NAME}))?"
     rf"(?P<business_postcode>{_POSTCODE_TAIL})?"
     rf"|(?P<address>{_ADDRESS})(?P<address_postcode>{_POSTCODE_TAIL})?"
-    rf"|(?P<street>{_STREET_NAME})"
+    rf"|(?P<street>{_STREET_NAME}))"
 )
 _LEADING_WORD: Final = re.compile(r"[A-Za-z'’\-]+\s")
 

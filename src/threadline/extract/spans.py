@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 #: Mention types (``mentions.type``).
@@ -45,7 +45,17 @@ class Found:
     detail: dict[str, Any] = field(default_factory=dict)
 
     def with_role(self, role: str | None, **detail: Any) -> Found:
-        return replace(self, role=role, detail={**self.detail, **detail})
+        return Found(
+            self.start,
+            self.end,
+            self.text,
+            self.type,
+            self.normalised,
+            self.extractor,
+            self.confidence,
+            role,
+            {**self.detail, **detail},
+        )
 
     def overlaps(self, start: int, end: int) -> bool:
         return self.start < end and start < self.end
