@@ -15,6 +15,7 @@ from typing import Any
 from threadline.store.entity_models import Entity, EntityLink, EntityMember
 from threadline.store.mention_models import Mention
 from threadline.store.models import Record
+from threadline.store.opportunity_models import Opportunity
 from threadline.workspace import Workspace
 
 OPERATIONS = {"UMB": None, "ALPHA": "UMB", "BRAVO": "UMB", "SOLO": None}
@@ -180,3 +181,40 @@ def add_entities(workspace: Workspace, index: dict[str, tuple[str, str]]) -> Non
                         match_probability=0.998,
                     )
                 )
+
+
+OPPORTUNITIES = {
+    "O-alpha": ["R-ALPHA-permitted", "R-ALPHA-conditions"],
+    "O-alpha-orig": ["R-ALPHA-originator"],
+    "O-cross": ["R-ALPHA-permitted", "R-BRAVO-lawenforcement"],
+    "O-solo": ["R-SOLO-ungraded"],
+}
+
+
+def add_opportunities(workspace: Workspace) -> None:
+    """Hand-made opportunities over the world's records (the suspect in each)."""
+    with workspace.transaction() as session:
+        for rank, (oid, records) in enumerate(OPPORTUNITIES.items(), start=1):
+            victim = victim_name(*_op_sharing(records[0]))
+            session.add(
+                Opportunity(
+                    id=oid,
+                    kind="unactioned-suspect",
+                    rank=rank,
+                    score=1.0 - rank / 10,
+                    title=f"Mohammed ALI named in {len(records)} records",
+                    explanation=f"Named as suspect; {victim} gave the account in {records[0]}.",
+                    status="new",
+                    anchor=SUSPECT_ENTITY,
+                    entities=[SUSPECT_ENTITY],
+                    records=records,
+                    operations=sorted({r.split("-")[1] for r in records}),
+                    evidence_hash="0" * 64,
+                )
+            )
+
+
+def _op_sharing(record: str) -> tuple[str, str]:
+    _, op, code = record.split("-")
+    sharing = next(s for s in GRADES if s.replace("_", "") == code)
+    return op, sharing

@@ -7,7 +7,13 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from tests.security.world import write_world
+from tests.security.world import (
+    SUSPECT_ENTITY,
+    add_entities,
+    add_opportunities,
+    victim_entity,
+    write_world,
+)
 from tests.web.helpers import PASSWORD, add_user, csrf_of, sign_in
 from threadline.ingest import import_bundle
 from threadline.security import audit
@@ -15,11 +21,6 @@ from threadline.store.security_models import AuditEvent
 from threadline.workspace import Workspace
 
 NOT_BUILT = {
-    "view-dashboard",  # the dashboard shows counts only; not a consultation of material
-    "view-entity",  # issue 5's entity page
-    "judgement",  # issue 5
-    "opportunity-action",  # issue 6
-    "opportunity-dismiss",  # issue 6
     "import",  # the importer (not this issue's) does not write audit events yet
 }
 
@@ -35,8 +36,10 @@ def _counts(workspace: Workspace) -> dict[str, int]:
 def test_each_audited_kind_writes_exactly_one_event(
     client: TestClient, workspace: Workspace, tmp_path: Path
 ) -> None:
-    write_world(tmp_path / "world")
+    index = write_world(tmp_path / "world")
     import_bundle(workspace, tmp_path / "world")
+    add_entities(workspace, index)
+    add_opportunities(workspace)
     add_user(workspace, "ada", "administrator")
     add_user(workspace, "rita", "reviewer", ("ALPHA",))
     done: set[str] = set()
@@ -63,8 +66,49 @@ def test_each_audited_kind_writes_exactly_one_event(
         )
 
     step("sign-in-failed", failed_sign_in)
-    step("sign-in", lambda: sign_in(client, "rita", PASSWORD))
-    csrf = csrf_of(client.get("/").text)
+    step(
+        "sign-in",
+        lambda: client.post(
+            "/signin",
+            data={
+                "username": "rita",
+                "password": PASSWORD,
+                "notice": "yes",
+                "csrf_token": csrf_of(client.get("/signin").text),
+            },
+            follow_redirects=False,
+        ),
+    )
+    step("view-dashboard", lambda: client.get("/"))
+    csrf = csrf_of(client.get("/export").text)
+    step("view-entity", lambda: client.get(f"/entities/{SUSPECT_ENTITY}"))
+    victim = victim_entity("R-ALPHA-permitted")
+    step(
+        "judgement",
+        lambda: client.post(
+            f"/entities/{SUSPECT_ENTITY}/judgement",
+            data={"csrf_token": csrf, "other": victim, "decision": "not-same", "why": "test"},
+            follow_redirects=False,
+        ),
+    )
+    step("view-opportunities", lambda: client.get("/opportunities"))
+    step("view-opportunity", lambda: client.get("/opportunities/O-alpha"))
+    step(
+        "opportunity-action",
+        lambda: client.post(
+            "/opportunities/O-alpha/action",
+            data={"csrf_token": csrf, "text": "trace"},
+            follow_redirects=False,
+        ),
+    )
+    step(
+        "opportunity-dismiss",
+        lambda: client.post(
+            "/opportunities/O-alpha-orig/dismiss",
+            data={"csrf_token": csrf, "why": "covered"},
+            follow_redirects=False,
+        ),
+    )
     step("view-operation", lambda: client.get("/operations/ALPHA"))
     step("view-record", lambda: client.get("/records/R-ALPHA-permitted"))
     step("download-original", lambda: client.get("/records/R-ALPHA-permitted/original"))
@@ -87,6 +131,7 @@ def test_each_audited_kind_writes_exactly_one_event(
                 "role": "investigator",
                 "operations": "ALPHA",
             },
+            follow_redirects=False,
         ),
     )
     step(

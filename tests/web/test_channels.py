@@ -17,7 +17,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.security.test_access import expected_records
-from tests.security.world import write_world
+from tests.security.test_opportunities import expected_opportunities
+from tests.security.world import SUSPECT_ENTITY, add_entities, add_opportunities, write_world
 from tests.web.helpers import add_user, sign_in
 from threadline.ingest import import_bundle
 from threadline.security.policy import Role
@@ -31,6 +32,8 @@ MEMBERSHIPS = [frozenset(), frozenset({"ALPHA"}), frozenset({"UMB", "SOLO"})]
 def world(workspace: Workspace, tmp_path: Path) -> dict[str, tuple[str, str]]:
     index = write_world(tmp_path / "world")
     import_bundle(workspace, tmp_path / "world")
+    add_entities(workspace, index)
+    add_opportunities(workspace)
     return index
 
 
@@ -57,7 +60,19 @@ def test_every_channel_shows_each_user_exactly_the_policy_set(
         )
         assert response.status_code == 200
         export = {row["id"] for row in csv.DictReader(io.StringIO(response.text))}
-        channels = {"page": page, "api": api, "search": search, "export": export}
+        entity = client.get(f"/api/entities/{SUSPECT_ENTITY}")
+        via_entity = (
+            {r["id"] for r in entity.json()["records"]} if entity.status_code == 200 else set()
+        )
+        channels = {
+            "page": page,
+            "api": api,
+            "search": search,
+            "export": export,
+            "entity": via_entity,
+        }
+        worklist = {o["id"] for o in client.get("/api/opportunities").json()}
+        assert worklist == expected_opportunities(expected), name
         for channel, seen in channels.items():
             assert seen == expected, (name, channel)
         # Operations: the page, the API listing and the API records agree with the policy.

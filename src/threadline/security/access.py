@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -367,6 +368,34 @@ def segments(body: str, spans: Sequence[Span], redactor: Redactor | None) -> lis
     return out
 
 
+_VOCABULARY: dict[str, tuple[float, dict[str, set[str]]]] = {}
+VOCABULARY_SECONDS = 300.0
+
+
+def name_vocabulary(session: Session) -> dict[str, set[str]]:
+    """Every word of the store's person names (subjects and person mentions), by skeleton.
+
+    Used only to widen a search to the spellings the material actually holds;
+    kept for a few minutes per database, as it changes only with imports and
+    analysis.
+    """
+    key = session.get_bind().engine.url.render_as_string(hide_password=True)
+    cached = _VOCABULARY.get(key)
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < VOCABULARY_SECONDS:
+        return cached[1]
+    names = session.scalars(select(Subject.name).where(Subject.name.is_not(None)).distinct())
+    texts = session.scalars(select(Mention.text).where(Mention.type == "person").distinct())
+    vocabulary: dict[str, set[str]] = {}
+    for name in (*names, *texts):
+        for word in re.findall(r"[^\W\d_]+", name or ""):
+            skeleton = name_skeleton(word)
+            if len(skeleton) >= 2:
+                vocabulary.setdefault(skeleton, set()).add(word.casefold())
+    _VOCABULARY[key] = (now, vocabulary)
+    return vocabulary
+
+
 class Access:
     """What one principal may read, in one database session."""
 
@@ -549,8 +578,9 @@ class Access:
             return []
         literal = re.compile(re.escape(query), re.IGNORECASE)
         variant = _variant_pattern(query)
+        candidates = and_(self.record_clause(), self._prefilter(query))
         hits: list[SearchHit] = []
-        for rec, spans in self._stream(self.record_clause()):
+        for rec, spans in self._stream(candidates, batch=100):
             view = self._view(rec, spans)
             hit = _match(view, literal, variant)
             if hit is not None:
@@ -558,6 +588,41 @@ class Access:
                 if len(hits) >= limit:
                     break
         return hits
+
+    def _prefilter(self, query: str) -> ColumnElement[bool]:
+        """SQL true for records that may match: every word of the query, in one of its
+        spellings known to the store, appears in the title, text or a subject's names.
+
+        Only a narrowing: the match itself is made on the view the principal sees.
+        """
+        vocabulary = name_vocabulary(self.session)
+        conditions = []
+        for word in query.split():
+            spellings = {word.casefold()} | vocabulary.get(name_skeleton(word), set())
+            options = []
+            for spelling in sorted(spellings)[:50]:
+                pattern = "%" + re.sub(r"([\\%_])", r"\\\1", spelling) + "%"
+                subject_has = (
+                    select(Subject.ref)
+                    .where(
+                        Subject.record_id == Record.id,
+                        or_(
+                            Subject.name.ilike(pattern, escape="\\"),
+                            cast(Subject.aliases, String).ilike(pattern, escape="\\"),
+                        ),
+                    )
+                    .exists()
+                )
+                options.extend(
+                    [
+                        Record.title.ilike(pattern, escape="\\"),
+                        Record.text.ilike(pattern, escape="\\"),
+                        Record.document_text.ilike(pattern, escape="\\"),
+                        subject_has,
+                    ]
+                )
+            conditions.append(or_(*options))
+        return and_(*conditions)
 
     def _stream(
         self, clause: ColumnElement[bool], batch: int = 500

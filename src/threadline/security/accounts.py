@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import secrets
 from collections.abc import Iterable
 
 import pyotp
@@ -16,7 +18,14 @@ from threadline.security.policy import Role
 from threadline.store.security_models import Membership, User
 
 _HASHER = PasswordHasher()  # argon2id with argon2-cffi's RFC 9106 low-memory profile
-_DUMMY_HASH = _HASHER.hash("threadline: a password no account has")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash no password matches, to verify against when the account does not exist."""
+    return _HASHER.hash(secrets.token_urlsafe(32))
+
+
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 MIN_PASSWORD = 12
 
@@ -38,7 +47,7 @@ def hash_password(password: str) -> str:
 def check_password(user: User | None, password: str) -> bool:
     """Whether ``password`` is ``user``'s; as slow for a missing user as for a real one."""
     try:
-        return _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password) and bool(
+        return _HASHER.verify(user.password_hash if user else _dummy_hash(), password) and bool(
             user and user.active
         )
     except (VerificationError, InvalidHashError):

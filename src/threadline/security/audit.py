@@ -48,6 +48,8 @@ ACTIONS = (
     "view-operation",
     "view-record",
     "view-entity",
+    "view-opportunities",
+    "view-opportunity",
     "download-original",
     "search",
     "export",

@@ -11,9 +11,16 @@ from sqlalchemy.orm import Session
 from threadline.security import audit
 from threadline.security.access import Access, OperationView, RecordSummary, RecordView
 from threadline.security.entities import EntityAccess
+from threadline.security.opportunities import OpportunityView
 from threadline.web.auth import require_csrf
 from threadline.web.deps import CurrentViewer, consult
-from threadline.web.pages import entity_view, export_csv, search_hits
+from threadline.web.pages import (
+    entity_view,
+    export_csv,
+    opportunity_view,
+    search_hits,
+    worklist,
+)
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -204,3 +211,47 @@ def entity_graph(
     if graph is None:
         raise HTTPException(status_code=404, detail="no such entity, or not yours to see")
     return graph
+
+
+@router.get("/opportunities")
+def opportunities(
+    request: Request,
+    viewer: CurrentViewer,
+    kind: Annotated[str, Query(max_length=40)] = "",
+    operation: Annotated[str, Query(max_length=200)] = "",
+    min_score: Annotated[float, Query(ge=0, le=1)] = 0.0,
+    status: Annotated[str, Query(max_length=20)] = "",
+) -> list[dict[str, Any]]:
+    """The opportunity worklist, best first: only those whose evidence the viewer may all see."""
+    items, _, _ = worklist(request, viewer, kind, operation, min_score, status)
+    return [_opportunity(o) for o in items]
+
+
+@router.get("/opportunities/{opportunity_id}")
+def opportunity(request: Request, viewer: CurrentViewer, opportunity_id: str) -> dict[str, Any]:
+    """One opportunity with its evidence records and history."""
+    view = opportunity_view(request, viewer, opportunity_id)
+    if view is None:
+        raise HTTPException(status_code=404, detail="no such opportunity, or not yours to see")
+    return _opportunity(view) | {
+        "evidence": [_summary(r) for r in view.evidence],
+        "history": view.history,
+    }
+
+
+def _opportunity(o: OpportunityView) -> dict[str, Any]:
+    return {
+        "id": o.id,
+        "rank": o.rank,
+        "kind": o.kind,
+        "score": o.score,
+        "title": o.title,
+        "explanation": o.explanation,
+        "status": o.status,
+        "entities": o.entities,
+        "records": o.records,
+        "operations": o.operations,
+        "action": o.action,
+        "decided_by": o.decided_by,
+        "why": o.why,
+    }

@@ -7,9 +7,11 @@ headers (a CSP allowing only threadline's own scripts, styles and images) and
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -102,15 +104,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def run(settings: Settings, *, host: str, port: int) -> None:
+def run(settings: Settings, *, host: str, port: int, workers: int = 1) -> None:
+    """Serve with uvicorn. Several workers each build the app from the environment, so the
+    settings are handed to them through their ``THREADLINE_*`` variables."""
     import uvicorn
 
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
-        server_header=False,
-        log_level="warning",
-    )
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "proxy_headers": True,
+        "forwarded_allow_ips": "127.0.0.1",
+        "server_header": False,
+        "log_level": "warning",
+    }
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return
+    os.environ["THREADLINE_WORKSPACE"] = str(settings.workspace)
+    if settings.database_url:
+        os.environ["THREADLINE_DATABASE_URL"] = settings.database_url
+    else:
+        os.environ.pop("THREADLINE_DATABASE_URL", None)
+    uvicorn.run("threadline.web.app:create_app", factory=True, workers=workers, **options)

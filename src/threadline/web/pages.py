@@ -16,6 +16,7 @@ from threadline.errors import ThreadlineError
 from threadline.security import accounts, audit
 from threadline.security.access import Access, RecordView
 from threadline.security.entities import EntityAccess, EntityView
+from threadline.security.opportunities import OpportunityAccess, OpportunityView
 from threadline.security.policy import CASEWORK, Role
 from threadline.status import counts
 from threadline.store.models import Operation
@@ -58,11 +59,13 @@ def dashboard(request: Request, viewer: CurrentViewer) -> Response:
     def work(access: Access, db: Session) -> dict[str, Any]:
         ops = access.operations()
         per_op = access.counts_by_operation()
+        audit.append(db, username=viewer.username, action="view-dashboard", target="dashboard")
         return {
             "tree": umbrella_tree(ops),
             "per_op": per_op,
             "total": sum(per_op.values()),
             "analysis": counts(db),
+            "queue": OpportunityAccess(access).worklist(status="new", limit=10),
         }
 
     return render(request, "dashboard.html", viewer, **consult(request, viewer, work))
@@ -314,8 +317,137 @@ def record_judgement(
 
 
 @router.get("/opportunities", response_class=HTMLResponse)
-def opportunities_page(request: Request, viewer: CurrentViewer) -> Response:
-    return render(request, "pending.html", viewer, what="The opportunity worklist", issue="issue 6")
+def opportunities_page(
+    request: Request,
+    viewer: CurrentViewer,
+    kind: Annotated[str, Query(max_length=40)] = "",
+    operation: Annotated[str, Query(max_length=200)] = "",
+    min_score: Annotated[float, Query(ge=0, le=1)] = 0.0,
+    status: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    found = worklist(request, viewer, kind, operation, min_score, status)
+    return render(
+        request,
+        "opportunities.html",
+        viewer,
+        items=found[0],
+        kinds=found[1],
+        operations=found[2],
+        kind=kind,
+        operation=operation,
+        min_score=min_score,
+        status_filter=status,
+    )
+
+
+def worklist(
+    request: Request, viewer: Viewer, kind: str, operation: str, min_score: float, status: str
+) -> tuple[list[OpportunityView], list[str], list[str]]:
+    def work(access: Access, db: Session) -> tuple[list[OpportunityView], list[str], list[str]]:
+        opportunities = OpportunityAccess(access)
+        items = opportunities.worklist(
+            kind=kind or None,
+            operation=operation or None,
+            min_score=min_score,
+            status=status or None,
+        )
+        audit.append(
+            db,
+            username=viewer.username,
+            action="view-opportunities",
+            target=f"opportunities:kind={kind or '*'} operation={operation or '*'} "
+            f"min_score={min_score:g} status={status or '*'}",
+            outcome=f"{len(items)} shown"[:20],
+        )
+        return items, opportunities.kinds(), [o.id for o in access.operations()]
+
+    return consult(request, viewer, work)
+
+
+@router.get("/opportunities/{opportunity_id}", response_class=HTMLResponse)
+def opportunity_page(request: Request, viewer: CurrentViewer, opportunity_id: str) -> Response:
+    view = opportunity_view(request, viewer, opportunity_id)
+    if view is None:
+        raise HTTPException(status_code=404, detail="no such opportunity, or not yours to see")
+    return render(
+        request,
+        "opportunity.html",
+        viewer,
+        item=view,
+        casework=viewer.principal.role in CASEWORK,
+    )
+
+
+def opportunity_view(
+    request: Request, viewer: Viewer, opportunity_id: str
+) -> OpportunityView | None:
+    def work(access: Access, db: Session) -> OpportunityView | None:
+        view = OpportunityAccess(access).opportunity(opportunity_id)
+        audit.append(
+            db,
+            username=viewer.username,
+            action="view-opportunity",
+            target=f"opportunity:{opportunity_id}",
+            outcome="ok" if view else "denied",
+        )
+        return view
+
+    return consult(request, viewer, work)
+
+
+@router.post("/opportunities/{opportunity_id}/action", dependencies=[Depends(require_csrf)])
+def opportunity_action(
+    request: Request,
+    viewer: CurrentViewer,
+    opportunity_id: str,
+    text: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    decide(request, viewer, opportunity_id, "action", text)
+    return RedirectResponse(f"/opportunities/{opportunity_id}", status_code=303)
+
+
+@router.post("/opportunities/{opportunity_id}/dismiss", dependencies=[Depends(require_csrf)])
+def opportunity_dismiss(
+    request: Request,
+    viewer: CurrentViewer,
+    opportunity_id: str,
+    why: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    decide(request, viewer, opportunity_id, "dismiss", why)
+    return RedirectResponse(f"/opportunities/{opportunity_id}", status_code=303)
+
+
+def decide(request: Request, viewer: Viewer, opportunity_id: str, how: str, text: str) -> str:
+    """Turn an opportunity into an action, or dismiss it with a reason; audited with it."""
+    if viewer.principal.role not in CASEWORK:
+        raise HTTPException(status_code=403, detail="your role does not decide on opportunities")
+
+    def work(access: Access, db: Session) -> str:
+        opportunities = OpportunityAccess(access)
+        if how == "action":
+            done = opportunities.action(opportunity_id, by=viewer.username, text=text.strip())
+            audit.append(
+                db,
+                username=viewer.username,
+                action="opportunity-action",
+                target=f"opportunity:{opportunity_id} action={done}",
+                justification=text.strip() or None,
+            )
+            return done
+        opportunities.dismiss(opportunity_id, by=viewer.username, why=text)
+        audit.append(
+            db,
+            username=viewer.username,
+            action="opportunity-dismiss",
+            target=f"opportunity:{opportunity_id}",
+            justification=text.strip(),
+        )
+        return "dismissed"
+
+    try:
+        return consult(request, viewer, work)
+    except ThreadlineError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from exc
 
 
 # -- administration ------------------------------------------------------------------

@@ -1,0 +1,151 @@
+"""Opportunities through the access layer.
+
+An opportunity is shown only when **every** record of its evidence is one the
+person may read: its title and explanation speak of all of them (operations,
+counts, grading), so showing it on the strength of some would disclose the
+rest. For roles that may not see victims, its title and explanation have the
+victims of its records blanked out as the record views do.
+
+Decisions (turn into an action, dismiss with a reason) are written with the
+rules of :mod:`threadline.analyse.opportunities.review`, in the caller's
+transaction so that each is audited with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from threadline.analyse.opportunities import review
+from threadline.errors import ThreadlineError
+from threadline.security.access import Access, RecordSummary, Redactor
+from threadline.store.models import Subject
+from threadline.store.opportunity_models import Opportunity, OpportunityStatus, ReviewAction
+
+
+@dataclass
+class OpportunityView:
+    id: str
+    rank: int
+    kind: str
+    score: float
+    title: str
+    explanation: str
+    status: str
+    entities: list[str]
+    records: list[str]
+    operations: list[str]
+    decided_by: str | None = None
+    why: str | None = None
+    action: str | None = None
+    evidence: list[RecordSummary] = field(default_factory=list)
+    history: list[dict[str, object]] = field(default_factory=list)
+
+
+class OpportunityAccess:
+    def __init__(self, access: Access) -> None:
+        self.access = access
+        self.session: Session = access.session
+
+    def _visible(self, rows: list[Opportunity]) -> list[Opportunity]:
+        if not rows:
+            return []
+        readable = self.access.record_ids()
+        return [r for r in rows if r.records and all(str(x) in readable for x in r.records)]
+
+    def _redactor(self, record_ids: list[str]) -> Redactor | None:
+        if self.access.sees_victims:
+            return None
+        subjects = list(
+            self.session.scalars(select(Subject).where(Subject.record_id.in_(record_ids)))
+        )
+        return Redactor(subjects)
+
+    def _view(self, row: Opportunity, status: OpportunityStatus | None) -> OpportunityView:
+        records = [str(r) for r in row.records]
+        redactor = self._redactor(records)
+        view = OpportunityView(
+            id=row.id,
+            rank=row.rank,
+            kind=row.kind,
+            score=row.score,
+            title=redactor.text(row.title) if redactor else row.title,
+            explanation=redactor.text(row.explanation) if redactor else row.explanation,
+            status=row.status,
+            entities=[str(e) for e in row.entities],
+            records=records,
+            operations=[str(o) for o in row.operations],
+        )
+        if status is not None and status.status == row.status:
+            view.decided_by = status.by
+            view.why = redactor.text(status.why) if redactor and status.why else status.why
+            if status.review_action_id is not None:
+                view.action = f"RA-{status.review_action_id}"
+        return view
+
+    def worklist(
+        self,
+        *,
+        kind: str | None = None,
+        operation: str | None = None,
+        min_score: float = 0.0,
+        status: str | None = None,
+        limit: int = 200,
+    ) -> list[OpportunityView]:
+        query = select(Opportunity).where(Opportunity.score >= min_score).order_by(Opportunity.rank)
+        if kind:
+            query = query.where(Opportunity.kind == kind)
+        if status:
+            query = query.where(Opportunity.status == status)
+        rows = self._visible(list(self.session.scalars(query)))
+        if operation:
+            rows = [r for r in rows if operation in r.operations]
+        rows = rows[:limit]
+        decided = {
+            s.opportunity_id: s
+            for s in self.session.scalars(
+                select(OpportunityStatus).where(
+                    OpportunityStatus.opportunity_id.in_([r.id for r in rows])
+                )
+            )
+        }
+        return [self._view(r, decided.get(r.id)) for r in rows]
+
+    def kinds(self) -> list[str]:
+        return sorted(set(self.session.scalars(select(Opportunity.kind).distinct())))
+
+    def opportunity(self, opportunity_id: str) -> OpportunityView | None:
+        row = self.session.get(Opportunity, opportunity_id)
+        if row is None or not self._visible([row]):
+            return None
+        view = self._view(row, self.session.get(OpportunityStatus, row.id))
+        view.evidence = self.access.records_by_id(view.records)
+        redactor = self._redactor(view.records)
+        view.history = [
+            {**h, "detail": redactor.text(str(h["detail"])) if redactor else h["detail"]}
+            for h in review.history(self.session, row.id)
+        ]
+        return view
+
+    def action(self, opportunity_id: str, *, by: str, text: str) -> str:
+        """Turn a visible opportunity into a review action; return the action's reference."""
+        row = self._decidable(opportunity_id)
+        action = ReviewAction(opportunity_id=row.id, title=row.title, text=text or None, by=by)
+        self.session.add(action)
+        self.session.flush()
+        review._decide(self.session, row, "actioned", by, text or None, action)
+        return f"RA-{action.id}"
+
+    def dismiss(self, opportunity_id: str, *, by: str, why: str) -> None:
+        if not why.strip():
+            raise ThreadlineError("give the reason for dismissing")
+        row = self._decidable(opportunity_id)
+        review._decide(self.session, row, "dismissed", by, why.strip(), None)
+
+    def _decidable(self, opportunity_id: str) -> Opportunity:
+        row = self.session.get(Opportunity, opportunity_id)
+        if row is None or not self._visible([row]):
+            raise ThreadlineError(f"no opportunity '{opportunity_id}' that you may see")
+        return row
