@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,8 @@ from threadline.evaluate import Prediction, Truth, evaluate
 from threadline.ingest.importer import import_bundle
 from threadline.resolve.export import entity_objects, explain
 from threadline.resolve.judgements import NOT_SAME, SAME, JudgementError, record_judgement
-from threadline.resolve.stage import ResolveStage
+from threadline.resolve.stage import MODEL_FILE, ResolveStage
+from threadline.settings import Settings
 from threadline.synth import generate
 from threadline.workspace import Workspace
 
@@ -27,13 +29,32 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def model_file(tmp_path_factory: pytest.TempPathFactory, bundle: Path) -> Path:
+    """A model trained once on the bundle (training is the slow part), for tests to reuse."""
+    settings = Settings(workspace=tmp_path_factory.mktemp("trained") / "ws", database_url=None)
+    workspace = Workspace.create(settings)
+    try:
+        import_bundle(workspace, bundle)
+        ResolveStage().run(workspace, SilentProgress())
+    finally:
+        workspace.close()
+    return settings.workspace / MODEL_FILE
+
+
+def with_model(workspace: Workspace, model_file: Path) -> None:
+    target = workspace.path / MODEL_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(model_file, target)
+
+
 def people(workspace: Workspace) -> list[dict[str, Any]]:
     with workspace.reading() as session:
         return list(entity_objects(session, type_="person"))
 
 
 def entity_of(entities: list[dict[str, Any]], ref: str) -> str:
-    return next(e["id"] for e in entities if ref in e["subjects"])
+    return str(next(e["id"] for e in entities if ref in e["subjects"]))
 
 
 def test_resolution_quality_and_rerun(workspace: Workspace, bundle: Path) -> None:
@@ -64,8 +85,9 @@ def test_resolution_quality_and_rerun(workspace: Workspace, bundle: Path) -> Non
     assert all(j["match_weight"] is not None and j["evidence"] for j in explained["joins"])
 
 
-def test_judgements_survive_reruns(workspace: Workspace, bundle: Path) -> None:
+def test_judgements_survive_reruns(workspace: Workspace, bundle: Path, model_file: Path) -> None:
     import_bundle(workspace, bundle)
+    with_model(workspace, model_file)
     ResolveStage().run(workspace, SilentProgress())
     entities = people(workspace)
     big = next(e for e in entities if len(e["subjects"]) >= 3)
@@ -90,9 +112,10 @@ def test_judgements_survive_reruns(workspace: Workspace, bundle: Path) -> None:
 
 
 def test_cli_entities_and_judgements(
-    workspace: Workspace, bundle: Path, cli_env: dict[str, str]
+    workspace: Workspace, bundle: Path, cli_env: dict[str, str], model_file: Path
 ) -> None:
     import_bundle(workspace, bundle)
+    with_model(workspace, model_file)
     ResolveStage().run(workspace, SilentProgress())
     runner = CliRunner()
     result = runner.invoke(app, ["entities", "--json"])
@@ -133,10 +156,11 @@ def split_bundle(bundle: Path, out: Path, keep_last: int) -> tuple[Path, Path]:
 
 
 def test_added_material_is_resolved_incrementally(
-    workspace: Workspace, bundle: Path, tmp_path: Path
+    workspace: Workspace, bundle: Path, tmp_path: Path, model_file: Path
 ) -> None:
     first, second = split_bundle(bundle, tmp_path, keep_last=20)
     import_bundle(workspace, first)
+    with_model(workspace, model_file)
     ResolveStage().run(workspace, SilentProgress())
     before = {e["id"]: e for e in people(workspace)}
     import_bundle(workspace, second)

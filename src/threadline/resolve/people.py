@@ -339,11 +339,18 @@ def train(backend: Backend, table: pa.Table, options: TrainingOptions) -> dict[s
         max_pairs=options.u_max_pairs, seed=options.seed
     )
     for rule in (block_on("dob"), block_on("sn_canon", "fn_canon")):
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule,
-            estimate_without_term_frequencies=True,
-            max_pairs=options.em_max_pairs,
-        )
+        before = linker.misc.save_model_to_json()
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule,
+                estimate_without_term_frequencies=True,
+                max_pairs=options.em_max_pairs,
+            )
+        except ValueError:
+            # On very little data EM can drive a level's m to zero, which Splink
+            # refuses mid-session; start again from the model as it was before.
+            logging.getLogger(__name__).warning("EM blocked on %s did not converge", rule)
+            linker = Linker(frame, floor_probabilities(before), log_level=logging.WARNING)
     # The prior: pairs the deterministic rule finds, over that rule's recall, which
     # the trained model itself estimates (see deterministic_recall).
     linker.training.estimate_probability_two_random_records_match(
