@@ -181,7 +181,7 @@ def test_browser_journeys(browser: Browser, server: Served) -> None:
 
 
 def _reviewer_path(pg: Page, server: Served) -> None:
-    """Dashboard → operation → search → evidence record → entity → link chart."""
+    """Dashboard → opportunity → evidence record → entity → link chart → action."""
     pg.goto("/signin")
     _shot(pg, "01-sign-in")
     _sign_in(pg, "rita")
@@ -194,9 +194,18 @@ def _reviewer_path(pg: Page, server: Served) -> None:
     pg.goto("/search")
     pg.fill("input[name=q]", server.mention)
     pg.click("form.search button")
+    assert pg.locator(f"#hits a[href='/records/{server.record}']").count() == 1
     _shot(pg, "04-search")
-    pg.click(f"#hits a[href='/records/{server.record}']")
-    pg.wait_for_url(f"**/records/{server.record}")
+    pg.goto("/")
+    pg.click("#queue tbody tr td a")
+    pg.wait_for_url("**/opportunities/*")
+    opportunity = pg.url
+    assert pg.locator("#evidence tbody tr").count() > 0
+    _shot(pg, "08-opportunity")
+    pg.click("#evidence tbody tr td a")
+    pg.wait_for_url("**/records/*")
+    assert pg.locator("#record-text").inner_text().strip()
+    pg.goto(f"/records/{server.record}")
     assert pg.locator("#record-text mark").count() > 0
     _shot(pg, "05-record")
     pg.click("#record-text mark.m-person a")
@@ -207,10 +216,13 @@ def _reviewer_path(pg: Page, server: Served) -> None:
     pg.wait_for_selector("#chart[data-ready='1']")
     assert int(pg.get_attribute("#chart", "data-nodes") or 0) >= 1
     _shot(pg, "07-link-chart")
+    pg.goto(opportunity)
+    pg.fill("input[name=text]", "Trace and interview; check the vehicle keeper")
+    pg.click("#to-action")
+    pg.wait_for_url(opportunity)
+    assert pg.inner_text("#status").startswith("actioned")
     pg.goto("/opportunities")
-    _shot(pg, "08-opportunities")
-    pg.goto("/export")
-    _shot(pg, "09-export")
+    _shot(pg, "09-opportunities")
 
 
 def _analyst_sees_victims_hidden(pg: Page, server: Served) -> None:

@@ -80,6 +80,13 @@ class EntityAccess:
             and_(EntityMember.record_id.is_(None), EntityMember.operation_id.in_(ungraded_ops)),
         )
 
+    def count(self) -> int:
+        """How many entities this principal may see."""
+        query = select(func.count(func.distinct(EntityMember.entity_id))).where(
+            self.member_clause()
+        )
+        return int(self.session.scalar(query) or 0)
+
     def victims(self, entity_ids: Iterable[str]) -> set[str]:
         return victim_entities(self.session, entity_ids)
 

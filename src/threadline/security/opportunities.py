@@ -113,6 +113,10 @@ class OpportunityAccess:
         }
         return [self._view(r, decided.get(r.id)) for r in rows]
 
+    def count(self) -> int:
+        """How many opportunities this principal may see."""
+        return len(self._visible(list(self.session.scalars(select(Opportunity)))))
+
     def kinds(self) -> list[str]:
         return sorted(set(self.session.scalars(select(Opportunity.kind).distinct())))
 

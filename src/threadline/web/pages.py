@@ -18,7 +18,6 @@ from threadline.security.access import Access, RecordView
 from threadline.security.entities import EntityAccess, EntityView
 from threadline.security.opportunities import OpportunityAccess, OpportunityView
 from threadline.security.policy import CASEWORK, Role
-from threadline.status import counts
 from threadline.store.models import Operation
 from threadline.store.security_models import AuditEvent, User
 from threadline.web import judgements
@@ -64,7 +63,8 @@ def dashboard(request: Request, viewer: CurrentViewer) -> Response:
             "tree": umbrella_tree(ops),
             "per_op": per_op,
             "total": sum(per_op.values()),
-            "analysis": counts(db),
+            "entities": EntityAccess(access).count(),
+            "opportunities": OpportunityAccess(access).count(),
             "queue": OpportunityAccess(access).worklist(status="new", limit=10),
         }
 
