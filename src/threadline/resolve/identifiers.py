@@ -37,7 +37,7 @@ class Occurrence:
     """Something in the material that names an identifier or a place."""
 
     kind: str
-    """``subject``, ``record``, ``action``, ``event`` or ``mention``."""
+    """``holder`` (a subject's own field), ``record``, ``action``, ``event`` or ``mention``."""
     ref: str
     via: str
     record_id: str | None

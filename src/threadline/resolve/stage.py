@@ -895,7 +895,7 @@ def _identifier_items(
                     yield (
                         found[0],
                         found[1],
-                        Occurrence("subject", s.ref, field_name, s.record_id, s.operation, raw),
+                        Occurrence("holder", s.ref, field_name, s.record_id, s.operation, raw),
                     )
     actions = select(ActionIdentifier.action_id, Action.operation_id, ActionIdentifier.raw).join(
         Action, Action.id == ActionIdentifier.action_id
@@ -986,7 +986,7 @@ def _place_items(
                 s.address,
                 s.postcode,
                 Occurrence(
-                    "subject",
+                    "holder",
                     s.ref,
                     "address",
                     s.record_id,

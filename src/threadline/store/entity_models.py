@@ -33,9 +33,10 @@ class Entity(Base):
 class EntityMember(Base):
     """Something joined into an entity.
 
-    ``kind`` says what ``ref`` names: ``subject`` (a subject ref), ``mention`` (a
-    mention id), or for identifiers and locations the item that names them:
-    ``subject`` (its phones, vehicles or address), ``record`` (its
+    ``kind`` says what ``ref`` names: ``subject`` (a subject ref joined into a
+    person), ``mention`` (a mention id), ``key`` (a key a place is joined on), or
+    for identifiers and places the item that names them: ``holder`` (a subject
+    whose own phones, vehicles or address name it), ``record`` (its
     ``locations``), ``action`` (its ``identifiers``), ``event`` (its
     ``identifiers`` or ``location``). ``via`` names the field.
     """
