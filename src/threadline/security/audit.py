@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -176,19 +176,31 @@ def verify(session: Session, expected_head: dict[str, Any] | None = None) -> Ver
     return result
 
 
-def retried(factory: sessionmaker[Session], work: Callable[[Session], T], attempts: int = 10) -> T:
-    """Run ``work`` in one transaction, retrying when a concurrent writer took the chain's head.
+def retried(
+    factory: sessionmaker[Session],
+    work: Callable[[Session], T],
+    *,
+    writes: bool = True,
+    attempts: int = 30,
+) -> T:
+    """Run ``work`` in one transaction, again if a concurrent writer got in the way.
 
     Two transactions that read the same head both try to write the same
-    ``seq``; the database refuses the second (a unique key on PostgreSQL, a
-    stale snapshot on SQLite), and it runs again on the new head.
+    ``seq``; the database refuses the second (a unique key on PostgreSQL), and
+    it runs again on the new head. On SQLite a transaction that read and then
+    writes fails at once when another writer committed in between (a stale
+    snapshot is not waited for), so a unit of work that ``writes`` takes
+    SQLite's write lock first, with a write that changes nothing: it then waits
+    for other writers (``busy_timeout``) instead of failing.
     """
     for attempt in range(attempts):
         try:
             with factory() as session, session.begin():
+                if writes and session.get_bind().dialect.name == "sqlite":
+                    session.execute(delete(AuditEvent).where(AuditEvent.seq < 0))
                 return work(session)
         except (IntegrityError, OperationalError):
             if attempt == attempts - 1:
                 raise
-            time.sleep(random.uniform(0.005, 0.02) * (attempt + 1))  # noqa: S311 (jitter)
+            time.sleep(random.uniform(0.01, 0.05) * min(attempt + 1, 10))  # noqa: S311 (jitter)
     raise AssertionError("unreachable")

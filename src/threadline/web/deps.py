@@ -43,7 +43,7 @@ def signed_in(request: Request) -> Viewer:
             return None
         return Viewer(principal=state.principal, csrf=state.csrf)
 
-    viewer = audit.retried(workspace.sessions, load)
+    viewer = audit.retried(workspace.sessions, load, writes=False)
     if viewer is None:
         raise SignInRequired
     request.state.csrf = viewer.csrf
