@@ -34,7 +34,7 @@ from threadline.store.bulk import bulk_insert
 from threadline.store.opportunity_models import GraphEdge, GraphNode
 from threadline.workspace import Workspace
 
-DEFAULT_SAMPLES = 48
+DEFAULT_SAMPLES = 16
 """Source nodes for approximate betweenness (exact below this many nodes)."""
 MAX_RECORD_ENTITIES = 40
 """A record naming more entities than this adds no ``co`` edges (a list, not an account)."""
@@ -98,10 +98,14 @@ def measures(graph: nx.Graph, samples: int = DEFAULT_SAMPLES) -> dict[str, dict[
     k = None if len(nodes) <= samples else samples
     betweenness = nx.betweenness_centrality(graph, k=k, seed=0, normalized=True)
     community: dict[str, int] = {}
-    groups = sorted(
-        (sorted(c) for c in nx.community.label_propagation_communities(graph)),
-        key=lambda c: (-len(c), c[0]),
-    )
+    found: list[list[str]] = []
+    for component in nx.connected_components(graph):
+        if len(component) <= 2:  # nothing to propagate: the component is the community
+            found.append(sorted(component))
+            continue
+        sub = graph.subgraph(component)
+        found.extend(sorted(c) for c in nx.community.label_propagation_communities(sub))
+    groups = sorted(found, key=lambda c: (-len(c), c[0]))
     for index, group in enumerate(groups):
         for node in group:
             community[node] = index
