@@ -66,9 +66,15 @@ def load_true_entities(workspace: Workspace, truth_path: Path) -> dict[str, int]
                         "detail": {},
                     }
                 )
-                members.append(
-                    _member(eid, "mention", str(len(mentions)), None, record, record_op[record])
+                member = _member(
+                    eid, "mention", str(len(mentions)), None, record, record_op[record]
                 )
+                member.update(
+                    span_start=mentions[-1]["start"],
+                    span_end=mentions[-1]["end"],
+                    text=mentions[-1]["text"],
+                )
+                members.append(member)
 
         for pid, person in sorted(truth.get("persons", {}).items()):
             eid = _id(pid)
