@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, Response
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from threadline.security import accounts
@@ -123,8 +123,12 @@ def end_session(db: Session, row: WebSession, response: Response, request: Reque
     response.delete_cookie(cookie_name(request), path="/", secure=is_tls(request))
 
 
-def load_session(db: Session, request: Request) -> SessionState | None:
-    """The live session named by the request's cookie, or None (expired ones are removed)."""
+def load_session(db: Session, request: Request, *, touch: bool = True) -> SessionState | None:
+    """The live session named by the request's cookie, or None (expired ones are removed).
+
+    With ``touch`` the session's last-seen time moves on (at most once a minute);
+    without, the caller does it (:func:`touch_session`) in a unit of work of its own.
+    """
     token = request.cookies.get(cookie_name(request))
     if not token:
         return None
@@ -137,12 +141,21 @@ def load_session(db: Session, request: Request) -> SessionState | None:
     if moment - seen > INACTIVITY or moment - created > LIFETIME:
         db.execute(delete(WebSession).where(WebSession.id == row.id))
         return None
-    if moment - seen > TOUCH_EVERY:
+    if touch and moment - seen > TOUCH_EVERY:
         row.last_seen_at = moment
     user = db.get(User, row.user_id) if row.user_id is not None else None
     if row.user_id is not None and (user is None or not user.active):
         return None
     return SessionState(row=row, user=user)
+
+
+def needs_touch(state: SessionState) -> bool:
+    seen = _aware(state.row.last_seen_at)
+    return seen is None or now() - seen > TOUCH_EVERY
+
+
+def touch_session(db: Session, session_id: str) -> None:
+    db.execute(update(WebSession).where(WebSession.id == session_id).values(last_seen_at=now()))
 
 
 def throttled(db: Session, username: str) -> bool:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from threadline.security import audit
 from threadline.security.access import Access, Principal
 from threadline.security.policy import ADMINISTRATION
-from threadline.web.auth import SignInRequired, load_session
+from threadline.web.auth import SignInRequired, load_session, needs_touch, touch_session
 from threadline.workspace import Workspace
 
 T = TypeVar("T")
@@ -37,15 +37,22 @@ def signed_in(request: Request) -> Viewer:
     """The signed-in person, or :class:`SignInRequired`."""
     workspace = workspace_of(request)
 
-    def load(db: Session) -> Viewer | None:
-        state = load_session(db, request)
+    def load(db: Session) -> tuple[Viewer, str | None] | None:
+        state = load_session(db, request, touch=False)
         if state is None or state.principal is None:
             return None
-        return Viewer(principal=state.principal, csrf=state.csrf)
+        stale = state.row.id if needs_touch(state) else None
+        return Viewer(principal=state.principal, csrf=state.csrf), stale
 
-    viewer = audit.retried(workspace.sessions, load, writes=False)
-    if viewer is None:
+    # Loading may delete an expired session, so it is a unit of work that writes
+    # (on SQLite it waits for the write lock rather than failing on a stale
+    # snapshot); a session seen more than a minute ago is touched in a second one.
+    loaded = audit.retried(workspace.sessions, load)
+    if loaded is None:
         raise SignInRequired
+    viewer, stale = loaded
+    if stale is not None:
+        audit.retried(workspace.sessions, lambda db: touch_session(db, stale))
     request.state.csrf = viewer.csrf
     return viewer
 
