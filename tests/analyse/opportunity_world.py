@@ -167,7 +167,7 @@ class World:
                     }
                 )
                 for kind, ref, via in members:
-                    record = owners.get(ref) if kind == "subject" else None
+                    record = owners.get(ref) if kind in ("subject", "holder") else None
                     if kind == "record":
                         record = ref
                     if kind == "mention":

@@ -54,8 +54,8 @@ def test_graph_stage_edges(workspace: Workspace, tmp_path: Path) -> None:
         [("subject", "R1/A", None), ("subject", "R2/A", None), ("subject", "E1/A", None)],
     )
     w.entity("E-v", "person", [("subject", "R1/V", None)])
-    w.entity("E-car", "vehicle", [("subject", "R1/A", "vehicles")], key="AB12CDE")
-    w.entity("E-home", "location", [("subject", "R1/A", "address")])
+    w.entity("E-car", "vehicle", [("holder", "R1/A", "vehicles")], key="AB12CDE")
+    w.entity("E-home", "location", [("holder", "R1/A", "address")])
     w.entity("E-place", "location", [("record", "R1", "locations")])
     w.build(workspace, tmp_path)
     report = GraphStage().run(workspace, SilentProgress())

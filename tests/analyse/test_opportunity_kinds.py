@@ -70,7 +70,7 @@ def test_untraced_identifier(workspace: Workspace, tmp_path: Path) -> None:
             eid,
             etype,
             [
-                ("subject", "R1/S1", "vehicles"),
+                ("holder", "R1/S1", "vehicles"),
                 ("mention", "R2:", None),
                 (extra[0], extra[1], "identifiers"),
             ],
@@ -109,8 +109,8 @@ def test_cross_operation_link(workspace: Workspace, tmp_path: Path) -> None:
     w.entity("E-c", "person", [("subject", "C3/S1", None), ("subject", "H3/S1", None)])
     w.entity("E-d", "person", [("subject", "C4/S1", None), ("subject", "H4/S1", None)])
     w.entity("E-e", "person", [("subject", "U1/S1", None), ("subject", "C5/S1", None)])
-    w.entity("E-v", "vehicle", [("subject", "C1/S1", "vehicles"), ("subject", "H1/S1", "vehicles")])
-    w.entity("E-w", "vehicle", [("subject", "C1/S1", "vehicles"), ("mention", "H2:", None)])
+    w.entity("E-v", "vehicle", [("holder", "C1/S1", "vehicles"), ("holder", "H1/S1", "vehicles")])
+    w.entity("E-w", "vehicle", [("holder", "C1/S1", "vehicles"), ("mention", "H2:", None)])
     w.build(workspace, tmp_path)
     found = findings(workspace, "cross-operation-link")
     # b: a link joins; c: an event of CLOVER lists CHARD's record; d: a cancelled action joins
@@ -154,9 +154,9 @@ def test_victim_disclosure_not_followed(workspace: Workspace, tmp_path: Path) ->
     w.event("E10", kind="arrest", date="2009-12-31", subjects=[subject("E10/S", "suspect")])
     w.entity("E-ST10", "person", [("subject", "ST10/S", None), ("subject", "E10/S", None)])
     disclosure("ST5", suspect=False)  # only the victim's own phone: identifies no suspect
-    w.entity("E-vph", "phone", [("subject", "ST5/V", "phones")])
+    w.entity("E-vph", "phone", [("holder", "ST5/V", "phones")])
     disclosure("ST6", suspect=False, extra=[subject("ST6/W", "witness", phones=["07700 900006"])])
-    w.entity("E-wph", "phone", [("subject", "ST6/W", "phones"), ("mention", "ST6:", None)])
+    w.entity("E-wph", "phone", [("holder", "ST6/W", "phones"), ("mention", "ST6:", None)])
     disclosure("ST7", suspect=False)
     w.entity("E-tph", "phone", [("mention", "ST7:", None), ("event", "E7", "identifiers")])
     w.event("E7", kind="trace", date="2010-04-11", identifiers=["07700 900007"])  # day 100
@@ -195,7 +195,7 @@ def test_location_hotspot(workspace: Workspace, tmp_path: Path) -> None:
         [
             ("record", "R1", "locations"),
             ("record", "R2", "locations"),
-            ("subject", "R3/V", "address"),
+            ("holder", "R3/V", "address"),
         ],
     )
     w.entity("E-V1", "person", [("subject", "R1/V", None)])
@@ -319,7 +319,7 @@ def test_network_associate(workspace: Workspace, tmp_path: Path) -> None:
     members["X7"].append(("subject", "LA/X7", None))
     for person, person_members in members.items():
         w.entity(f"E-{person}", "person", person_members)
-    w.entity("E-ph", "phone", [("subject", "CV/Z", "phones"), ("subject", "R12/X4", "phones")])
+    w.entity("E-ph", "phone", [("holder", "CV/Z", "phones"), ("holder", "R12/X4", "phones")])
     w.build(workspace, tmp_path)
     found = findings(workspace, "network-associate")
     # X2: one record; X3: beside someone only arrested; X5: a victim subject elsewhere;

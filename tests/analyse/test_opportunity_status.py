@@ -57,7 +57,7 @@ def world() -> World:
     w.entity(
         "E-v",
         "vehicle",
-        [("subject", f"R{n}/S", "vehicles") for n in (1, 2)],
+        [("holder", f"R{n}/S", "vehicles") for n in (1, 2)],
         key="AB12CDE",
         label="AB12 CDE",
     )

@@ -95,7 +95,7 @@ def load_true_entities(workspace: Workspace, truth_path: Path) -> dict[str, int]
             for ref in ident.get("subjects", []):
                 record = subject_record.get(ref)
                 members.append(
-                    _member(eid, "subject", ref, via, record, record_op.get(record or ""))
+                    _member(eid, "holder", ref, via, record, record_op.get(record or ""))
                 )
             for record in ident.get("records", []):
                 if record in record_op:

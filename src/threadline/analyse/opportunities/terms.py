@@ -332,6 +332,8 @@ def _add_member(
     mentions: dict[str, tuple[str, str | None]],
 ) -> None:
     records = material.records
+    if kind == "holder" or (kind == "subject" and via is not None):
+        kind = "subject"  # a subject holding this identifier or place as its own
     if kind == "subject":
         found = owner.get(ref)
         if found is None:
