@@ -599,29 +599,30 @@ class Access:
         conditions = []
         for word in query.split():
             spellings = {word.casefold()} | vocabulary.get(name_skeleton(word), set())
-            options = []
-            for spelling in sorted(spellings)[:50]:
-                pattern = "%" + re.sub(r"([\\%_])", r"\\\1", spelling) + "%"
-                subject_has = (
-                    select(Subject.ref)
-                    .where(
-                        Subject.record_id == Record.id,
-                        or_(
+            patterns = [
+                "%" + re.sub(r"([\\%_])", r"\\\1", spelling) + "%"
+                for spelling in sorted(spellings)[:50]
+            ]
+            in_text = [
+                column.ilike(pattern, escape="\\")
+                for pattern in patterns
+                for column in (Record.title, Record.text, Record.document_text)
+            ]
+            # One scan of the subjects for all spellings, not one per record.
+            named = select(Subject.record_id).where(
+                Subject.record_id.is_not(None),
+                or_(
+                    *(
+                        condition
+                        for pattern in patterns
+                        for condition in (
                             Subject.name.ilike(pattern, escape="\\"),
                             cast(Subject.aliases, String).ilike(pattern, escape="\\"),
-                        ),
+                        )
                     )
-                    .exists()
-                )
-                options.extend(
-                    [
-                        Record.title.ilike(pattern, escape="\\"),
-                        Record.text.ilike(pattern, escape="\\"),
-                        Record.document_text.ilike(pattern, escape="\\"),
-                        subject_has,
-                    ]
-                )
-            conditions.append(or_(*options))
+                ),
+            )
+            conditions.append(or_(*in_text, Record.id.in_(named)))
         return and_(*conditions)
 
     def _stream(
