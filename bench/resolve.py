@@ -243,7 +243,7 @@ def _subjects_from_bundle(bundle: Path) -> Iterator[dict[str, Any]]:
 
 def child_baseline(bundle: Path, truth_path: Path, out: Path) -> None:
     import duckdb
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped]
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
     from splink import comparison_library as cl
 
@@ -291,7 +291,7 @@ def child_baseline(bundle: Path, truth_path: Path, out: Path) -> None:
     predictions = linker.inference.predict(threshold_match_probability=0.9)
     clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=0.95
-    ).as_pyarrow_table()
+    ).as_pyarrow_table()  # type: ignore[no-untyped-call]
     seconds = time.perf_counter() - started
     refs = columns["ref"]
     clusters = {

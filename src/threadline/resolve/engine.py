@@ -75,23 +75,51 @@ def evidence(row: dict[str, Any], levels: dict[str, list[tuple[float, str]]]) ->
     return out
 
 
-def person_edges(scored: pa.Table, model: dict[str, Any]) -> list[PersonEdge]:
-    """Pairs at or above ATTACH_THRESHOLD, strongest first (ties by row number), with evidence."""
+@dataclass
+class ScoredPairs:
+    """Pairs at or above ATTACH_THRESHOLD, strongest first, kept as columns.
+
+    Evidence is read only for the pairs that end up joining (a million subjects
+    give millions of pairs; their evidence as Python objects would not fit).
+    """
+
+    table: pa.Table
+    left: list[int]
+    right: list[int]
+    weight: list[float]
+    probability: list[float]
+    levels: dict[str, list[tuple[float, str]]]
+
+    def edges(self, indices: Sequence[int]) -> list[PersonEdge]:
+        if not indices:
+            return []
+        rows = self.table.take(pa.array(list(indices), pa.int64())).to_pylist()
+        return [
+            PersonEdge(
+                self.left[i],
+                self.right[i],
+                self.weight[i],
+                self.probability[i],
+                evidence(row, self.levels),
+            )
+            for i, row in zip(indices, rows, strict=True)
+        ]
+
+
+def person_edges(scored: pa.Table, model: dict[str, Any]) -> ScoredPairs:
+    """Pairs at or above ATTACH_THRESHOLD, strongest first (ties by row number)."""
     table = scored.filter(pc.greater_equal(scored["match_probability"], people.ATTACH_THRESHOLD))
     table = table.sort_by(
         [("match_weight", "descending"), ("unique_id_l", "ascending"), ("unique_id_r", "ascending")]
     )
-    levels = people.level_weights(model)
-    return [
-        PersonEdge(
-            int(row["unique_id_l"]),
-            int(row["unique_id_r"]),
-            float(row["match_weight"]),
-            float(row["match_probability"]),
-            evidence(row, levels),
-        )
-        for row in table.to_pylist()
-    ]
+    return ScoredPairs(
+        table,
+        table["unique_id_l"].to_pylist(),
+        table["unique_id_r"].to_pylist(),
+        table["match_weight"].to_pylist(),
+        table["match_probability"].to_pylist(),
+        people.level_weights(model),
+    )
 
 
 def dates_of_birth(table: pa.Table, rows: Sequence[int] | None = None) -> dict[int, str]:
@@ -104,7 +132,7 @@ def dates_of_birth(table: pa.Table, rows: Sequence[int] | None = None) -> dict[i
 
 def _cluster(
     nodes: Sequence[int],
-    edges: list[PersonEdge],
+    pairs: ScoredPairs,
     must: list[tuple[int, int]],
     cannot: list[tuple[int, int]],
     fixed: list[tuple[int, int]],
@@ -112,10 +140,10 @@ def _cluster(
 ) -> tuple[list[list[int]], list[PersonEdge]]:
     first = must + fixed
     threshold = people.match_threshold()
-    strong = [e for e in edges if e.probability >= threshold]
+    strong = [i for i, p in enumerate(pairs.probability) if p >= threshold]
     clusters, used = cluster(
         nodes,
-        ((e.left, e.right) for e in strong),
+        ((pairs.left[i], pairs.right[i]) for i in strong),
         must=first,
         cannot=cannot,
         traits=dobs,
@@ -126,9 +154,9 @@ def _cluster(
         if index < len(must):
             a, b = must[index]
             joins.append(PersonEdge(a, b, math.inf, 1.0, {"judgement": "same"}))
-        elif index >= len(first):
-            joins.append(strong[index - len(first)])
-    joins.extend(_attach_singletons(clusters, [e for e in edges if e.probability < threshold]))
+    joins.extend(pairs.edges([strong[index - len(first)] for index in used if index >= len(first)]))
+    weak = [i for i, p in enumerate(pairs.probability) if p < threshold]
+    joins.extend(_attach_singletons(clusters, pairs, weak))
     return clusters.groups(), joins
 
 
@@ -150,7 +178,7 @@ def corroborated(edge: PersonEdge) -> bool:
     return False
 
 
-def _attach_singletons(clusters: Clusters, weak: list[PersonEdge]) -> list[PersonEdge]:
+def _attach_singletons(clusters: Clusters, pairs: ScoredPairs, weak: list[int]) -> list[PersonEdge]:
     """Second pass: a subject left alone joins the one cluster it is clearly closest to.
 
     Weak pairs (ATTACH_THRESHOLD up to the match threshold) never chain: only a
@@ -158,16 +186,21 @@ def _attach_singletons(clusters: Clusters, weak: list[PersonEdge]) -> list[Perso
     when no candidate in another cluster comes within ATTACH_MARGIN bits of it.
     Cannot-links and dates of birth are honoured as in the first pass.
     """
+
+    def alone(node: int) -> bool:
+        return len(clusters.members[clusters.find(node)]) == 1
+
+    candidates = [i for i in weak if alone(pairs.left[i]) or alone(pairs.right[i])]
     best: dict[int, list[tuple[float, int, PersonEdge]]] = defaultdict(list)
-    for edge in weak:
+    for edge in pairs.edges(candidates):
         if not corroborated(edge):
             continue
         for node, other in ((edge.left, edge.right), (edge.right, edge.left)):
-            if len(clusters.members[clusters.find(node)]) == 1:
+            if alone(node):
                 best[node].append((edge.weight, other, edge))
     joins = []
     for node in sorted(best):
-        if len(clusters.members[clusters.find(node)]) != 1:
+        if not alone(node):
             continue  # something attached to it already
         by_cluster: dict[int, tuple[float, PersonEdge]] = {}
         for weight, other, edge in best[node]:
@@ -225,7 +258,7 @@ def resolve_added(
     scored = people.predict_new(backend, existing, added, model)
     edges = person_edges(scored, model)
     added_rows = set(added["unique_id"].to_pylist())
-    ends = {n for e in edges for n in (e.left, e.right)} | {n for p in must + cannot for n in p}
+    ends = set(edges.left) | set(edges.right) | {n for p in must + cannot for n in p}
     member_of = entities_of(ends - added_rows)
     touched = set(member_of.values())
     nodes = set(added_rows)

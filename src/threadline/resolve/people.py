@@ -34,7 +34,7 @@ from threadline.resolve.features import PersonFeatures
 # stage's own report says what matters.
 logging.getLogger("splink").setLevel(logging.ERROR)
 
-MATCH_THRESHOLD = 0.95
+MATCH_THRESHOLD = 0.97
 """Match probability at or above which two subjects join (docs/resolution.md)."""
 
 ATTACH_THRESHOLD = 0.9
