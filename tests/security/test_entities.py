@@ -93,3 +93,32 @@ def test_a_victim_mention_not_matching_a_subject_is_still_hidden(
         record = analyst.record(rid)
         assert record is not None and "QUILLFEATHER" not in record.text
         assert "[victim]" in record.text
+
+
+def test_a_victims_own_phone_is_hidden_as_theirs(
+    workspace: Workspace, world: dict[str, tuple[str, str]]
+) -> None:
+    from threadline.store.entity_models import Entity, EntityMember
+
+    rid = "R-ALPHA-permitted"
+    with workspace.transaction() as session:
+        session.add(Entity(id="E-phone", type="phone", label="+447700900001", key="+447700900001"))
+        session.add(
+            EntityMember(
+                entity_id="E-phone",
+                kind="holder",
+                ref=f"{rid}/S1",
+                via="phones",
+                record_id=rid,
+                operation_id="ALPHA",
+            )
+        )
+    with workspace.reading() as session:
+        analyst = EntityAccess(Access(session, Principal("x", Role.ANALYST, frozenset({"ALPHA"}))))
+        view = analyst.entity("E-phone")
+        assert view is not None and view.anonymised and view.identifiers == []
+        reviewer = EntityAccess(
+            Access(session, Principal("x", Role.REVIEWER, frozenset({"ALPHA"})))
+        )
+        shown = reviewer.entity("E-phone")
+        assert shown is not None and shown.identifiers == ["+447700900001"]

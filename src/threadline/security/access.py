@@ -296,7 +296,12 @@ def victim_entities(session: Session, entity_ids: Iterable[str]) -> set[str]:
         return set()
     by_subject = (
         select(EntityMember.entity_id)
-        .join(Subject, and_(EntityMember.kind == "subject", Subject.ref == EntityMember.ref))
+        .join(
+            Subject,
+            # A victim joined into a person, or a victim whose own phone, vehicle or
+            # address names an identifier or place ("holder"): both identify them.
+            and_(EntityMember.kind.in_(("subject", "holder")), Subject.ref == EntityMember.ref),
+        )
         .where(EntityMember.entity_id.in_(ids), Subject.role == "victim")
     )
     by_mention = (
