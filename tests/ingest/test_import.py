@@ -13,8 +13,11 @@ from tests.support.bundles import DOCUMENT_TEXT, EXPECTED_COUNTS, RECORDS, write
 from tests.support.snapshot import snapshot
 from threadline.cli.main import app
 from threadline.ingest.importer import import_bundle
+from threadline.security import audit
+from threadline.settings import load_settings
 from threadline.status import counts
 from threadline.store.models import Record, RecordLink, Subject, Version
+from threadline.store.security_models import AuditEvent
 from threadline.workspace import Workspace
 
 runner = CliRunner()
@@ -44,9 +47,10 @@ def test_reimport_changes_nothing_at_all(tmp_path: Path, workspace: Workspace) -
     before = snapshot(workspace)
     import_bundle(workspace, bundle)
     after = snapshot(workspace)
-    # Only the log of imports grows; the material is untouched.
-    before["tables"].pop("imports")
-    after["tables"].pop("imports")
+    # Only the log of imports and the audit trail grow; the material is untouched.
+    for table in ("imports", "audit_events"):
+        before["tables"].pop(table)
+        after["tables"].pop(table)
     assert before == after
 
 
@@ -171,3 +175,33 @@ def test_commands_refuse_a_missing_workspace(tmp_path: Path, monkeypatch: object
     result = runner.invoke(app, ["--workspace", str(tmp_path / "none"), "status", "--json"])
     assert result.exit_code == 1
     assert "run 'threadline init' first" in result.stderr
+
+
+def test_an_import_is_audited_in_its_own_transaction(tmp_path: Path, workspace: Workspace) -> None:
+    summary = import_bundle(workspace, write_bundle(tmp_path / "bundle"))
+    with workspace.reading() as session:
+        events = session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
+        assert [e.action for e in events] == ["import"]
+        assert events[0].target.startswith(f"import {summary.import_id} (bundle)")
+        assert "added" in (events[0].justification or "")
+        assert audit.verify(session).ok
+
+
+def test_records_show_is_audited(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    runner.invoke(app, ["init"])
+    runner.invoke(app, ["import", str(write_bundle(tmp_path / "bundle"))])
+    assert runner.invoke(app, ["records", "show", "CR-000045"]).exit_code == 0
+    assert runner.invoke(app, ["records", "show", "NOPE"]).exit_code == 1
+    ws = Workspace.open(load_settings(Path(cli_env["THREADLINE_WORKSPACE"])))
+    try:
+        with ws.reading() as session:
+            seen = [
+                (e.action, e.target, e.outcome)
+                for e in session.scalars(select(AuditEvent).order_by(AuditEvent.seq))
+            ]
+    finally:
+        ws.close()
+    assert seen[1:] == [
+        ("view-record", "record CR-000045 (command line)", "ok"),
+        ("view-record", "record NOPE (command line)", "not-found"),
+    ]

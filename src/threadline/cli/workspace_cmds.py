@@ -15,6 +15,8 @@ from threadline.cli.context import console, err_console, open_workspace, setting
 from threadline.domain.grading import Grading, GradingSystem
 from threadline.errors import ThreadlineError
 from threadline.ingest import Importer, import_path
+from threadline.ingest.importer import cli_user
+from threadline.security import audit
 from threadline.status import counts
 from threadline.store.models import Record
 from threadline.workspace import Workspace
@@ -128,7 +130,13 @@ def list_records(
     """List records, oldest first."""
     workspace = open_workspace(ctx)
     try:
-        with workspace.reading() as session:
+        with workspace.transaction() as session:
+            audit.append(
+                session,
+                username=cli_user(),
+                action="search",
+                target=f"records list (command line) operation={operation} kind={kind}",
+            )
             query = select(Record).order_by(Record.date, Record.id).limit(limit)
             if operation:
                 query = query.where(Record.operation_id == operation)
@@ -166,11 +174,18 @@ def show_record(
     """Show one record: its fields, subjects, locations, links and text."""
     workspace = open_workspace(ctx)
     try:
-        with workspace.reading() as session:
+        with workspace.transaction() as session:
             rec = session.get(Record, record_id)
-            if rec is None:
-                raise ThreadlineError(f"no record '{record_id}' in this workspace")
-            detail = _detail(rec)
+            audit.append(
+                session,
+                username=cli_user(),
+                action="view-record",
+                target=f"record {record_id} (command line)",
+                outcome="ok" if rec is not None else "not-found",
+            )
+            detail = _detail(rec) if rec is not None else None
+        if detail is None:
+            raise ThreadlineError(f"no record '{record_id}' in this workspace")
     finally:
         workspace.close()
     if as_json:

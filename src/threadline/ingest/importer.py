@@ -20,6 +20,7 @@ the input, since nothing holds more than one batch.
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ from threadline.ingest.rows import DocumentInfo, content_hash
 from threadline.ingest.schema import ActionLine, EventLine, Line, OperationLine, RecordLine
 from threadline.ingest.sources import Source, SourceItem
 from threadline.ingest.stage import Ref, Stager
+from threadline.security import audit
 from threadline.store.models import Import, Record
 from threadline.store.originals import FileTooLargeError, Staging
 from threadline.workspace import Workspace
@@ -85,8 +87,10 @@ class Importer:
         *,
         limits: DocumentLimits | None = None,
         progress: Progress | None = None,
+        by: str | None = None,
     ) -> None:
         self.workspace = workspace
+        self.by = by or cli_user()
         self.limits = limits or DocumentLimits()
         self.progress = progress
         self.problems = Problems()
@@ -124,6 +128,14 @@ class Importer:
                 log.finished_at = dt.datetime.now(dt.UTC)
                 summary = self._summary(log.id, source, applied)
                 log.summary = summary.to_json()
+                # The change is audited in the transaction that makes it.
+                audit.append(
+                    session,
+                    username=self.by,
+                    action="import",
+                    target=f"import {log.id} ({source.format}) {source.path}",
+                    justification=_counts_line(summary),
+                )
             # Committed: only now may the originals join the store.
             staging.publish()
         return summary
@@ -276,6 +288,22 @@ class Importer:
             originals=applied.originals,
             warnings=self.warnings,
         )
+
+
+def cli_user() -> str:
+    """Who is at the command line: the operating-system account."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid:{os.getuid()}"
+
+
+def _counts_line(summary: ImportSummary) -> str:
+    parts = []
+    for label, counts in (("added", summary.added), ("changed", summary.changed)):
+        if counts:
+            parts.append(label + " " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
+    return "; ".join(parts) or "nothing new"
 
 
 def _refs(item: Line) -> list[Ref]:
