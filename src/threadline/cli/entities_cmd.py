@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from threadline.cli.context import console, open_workspace
+from threadline.cli.context import audit_change, console, consulting, open_workspace
 from threadline.errors import ThreadlineError
 from threadline.resolve.export import TYPES, entity_objects, explain
 from threadline.resolve.judgements import NOT_SAME, SAME, default_user, record_judgement
@@ -35,7 +35,8 @@ def entities_cmd(
         raise ThreadlineError(f"--type must be one of {', '.join(TYPES)}, not '{type_}'")
     workspace = open_workspace(ctx)
     try:
-        with workspace.reading() as session:
+        target = f"entities (command line) type={type_}"
+        with consulting(workspace, action="search", target=target) as session:
             if as_json:
                 for obj in entity_objects(session, type_=type_):
                     typer.echo(json.dumps(obj, ensure_ascii=False))
@@ -66,6 +67,13 @@ def _judge(
     try:
         judgement = record_judgement(
             workspace, decision=decision, left=left, right=right, by=by or default_user(), why=why
+        )
+        audit_change(
+            workspace,
+            action="judgement",
+            target=f"{left} {decision} {right} (command line)",
+            by=judgement.by,
+            why=why,
         )
     finally:
         workspace.close()
@@ -105,7 +113,8 @@ def explain_cmd(
     """Show every join inside an entity, weakest first, with Splink's match weights."""
     workspace = open_workspace(ctx)
     try:
-        with workspace.reading() as session:
+        target = f"entity {entity} joins (command line)"
+        with consulting(workspace, action="view-entity", target=target) as session:
             found = explain(session, entity)
     finally:
         workspace.close()

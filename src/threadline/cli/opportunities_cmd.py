@@ -15,7 +15,7 @@ from threadline.analyse.opportunities.review import (
     history,
     opportunity_objects,
 )
-from threadline.cli.context import console, open_workspace
+from threadline.cli.context import audit_change, console, consulting, open_workspace
 from threadline.errors import ThreadlineError
 
 opportunity_app = typer.Typer(
@@ -44,7 +44,8 @@ def opportunities_cmd(
         raise ThreadlineError(f"--kind must be one of {', '.join(KINDS)}, not '{kind}'")
     workspace = open_workspace(ctx)
     try:
-        with workspace.reading() as session:
+        target = f"opportunities (command line) kind={kind} limit={limit}"
+        with consulting(workspace, action="view-opportunities", target=target) as session:
             found = list(opportunity_objects(session, kind=kind, limit=limit))
     finally:
         workspace.close()
@@ -82,6 +83,13 @@ def action_cmd(
     workspace = open_workspace(ctx)
     try:
         decision = action_opportunity(workspace, opportunity, by=by, text=text)
+        audit_change(
+            workspace,
+            action="opportunity-action",
+            target=f"opportunity {opportunity} (command line)",
+            by=by,
+            why=text or "",
+        )
     finally:
         workspace.close()
     typer.echo(f"{decision.opportunity_id} actioned as RA-{decision.review_action_id} by {by}")
@@ -98,6 +106,13 @@ def dismiss_cmd(
     workspace = open_workspace(ctx)
     try:
         decision = dismiss_opportunity(workspace, opportunity, by=by, why=why)
+        audit_change(
+            workspace,
+            action="opportunity-dismiss",
+            target=f"opportunity {opportunity} (command line)",
+            by=by,
+            why=why,
+        )
     finally:
         workspace.close()
     typer.echo(f"{decision.opportunity_id} dismissed by {by}")
@@ -112,7 +127,8 @@ def show_cmd(
     """Show one opportunity with its explanation and its history."""
     workspace = open_workspace(ctx)
     try:
-        with workspace.reading() as session:
+        target = f"opportunity {opportunity} (command line)"
+        with consulting(workspace, action="view-opportunity", target=target) as session:
             found = list(opportunity_objects(session, only=opportunity))
             past = history(session, opportunity)
     finally:
