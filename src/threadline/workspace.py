@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -91,9 +91,3 @@ class Workspace:
 
     def close(self) -> None:
         self.engine.dispose()
-
-    def has_original(self, sha256: str) -> bool:
-        with self.sessions() as session:
-            return (
-                session.scalar(select(Original.sha256).where(Original.sha256 == sha256)) is not None
-            )

@@ -88,7 +88,7 @@ class OriginalStore:
                 for staged in directory.iterdir():
                     wanted = staged.name != LOCK_NAME and is_referenced(staged.name)
                     if wanted and not self.has(staged.name):
-                        self._install(staged, staged.name)
+                        self.install(staged, staged.name)
                         moved += 1
                 shutil.rmtree(directory, ignore_errors=True)
             finally:
@@ -96,7 +96,7 @@ class OriginalStore:
                     os.close(lock_fd)
         return moved
 
-    def _install(self, staged: Path, sha256: str) -> None:
+    def install(self, staged: Path, sha256: str) -> None:
         target = self.path_for(sha256)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, target)
@@ -154,7 +154,7 @@ class Staging:
         for sha in sorted(self._staged):
             staged = self.directory / sha
             if staged.exists() and not self.store.has(sha):
-                self.store._install(staged, sha)
+                self.store.install(staged, sha)
         self._staged.clear()
 
 
