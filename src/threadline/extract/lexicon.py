@@ -19,6 +19,8 @@ ACRONYMS: Final[frozenset[str]] = _words(
     VW BMW MG KIA SEAT AUDI FORD VAUXHALL TOYOTA NISSAN HONDA SKODA MERCEDES PEUGEOT RENAULT
     FIAT MINI LAND ROVER OPEL MAZDA LEXUS VOLVO DACIA CITROEN HYUNDAI SUZUKI
     SMS MMS WHATSAPP SNAPCHAT IMEI IMSI SIM PIN GPS ATM PO BOX LTD PLC CIC
+    DP IP IPS SW YOT RUI OCG SPOC TTE CHIS DCS LAC CIN CP CME EHCP BTP MARAC MAPPA DBS
+    PACE IDVA ISVA CAMHS SARC SOCO TIC DSU SUPT DOA POI NOK PPN VRR
     """
 )
 
@@ -46,6 +48,10 @@ COMMON_CAPITALISED: Final[frozenset[str]] = _words(
     mr mrs ms miss mx dr sir madam master
     monday tuesday wednesday thursday friday saturday sunday
     operation op
+    reg registration email e-mail tel telephone mob result results tasking subject subjects
+    closing summary main custody record records entry detained injured party services
+    council academy department team unit units estate children's residents resident
+    neighbour neighbours anonymous crimestoppers received
     """
 )
 
@@ -76,6 +82,26 @@ COLOURS: Final[frozenset[str]] = _words(
     beige bronze navy dark light metallic
     """
 )
+
+
+#: Words that make a name a place or a firm (``Hillfoot Academy``, ``Kebab King``).
+PREMISES: Final[frozenset[str]] = _words(
+    """
+    kebab kebabs pizza pizzeria takeaway taxis taxi cabs cars private academy school
+    college services industrial estate council hotel lodge club centre center mart garage
+    salon cafe café restaurant store stores motors autos snooker pub arms inn tavern bar
+    lounge shisha balti tandoori grill chicken diner news newsagents wines station
+    """
+)
+
+#: Words after a name that make it a place (``the Lucky Star snooker hall``).
+PREMISES_AFTER: Final[frozenset[str]] = PREMISES | _words(
+    "hall house home park flats estate shop court street road lane avenue"
+)
+
+
+def is_premises(word: str) -> bool:
+    return word.casefold() in PREMISES
 
 
 def is_vehicle_word(word: str) -> bool:

@@ -18,12 +18,22 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Final
 
-from threadline.extract.lexicon import FUNCTION_WORDS, is_acronym, is_common, is_vehicle_word
+from threadline.extract.lexicon import (
+    FUNCTION_WORDS,
+    PREMISES_AFTER,
+    is_acronym,
+    is_common,
+    is_premises,
+    is_vehicle_word,
+)
 from threadline.extract.spans import Found
 
 _WORD: Final = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*")
 _PARTICLES: Final = frozenset({"al", "el", "bin", "ibn", "de", "da", "van", "von", "le", "la"})
 _QUOTES: Final = "'\"‘’“”"
+_HEADING_START: Final = re.compile(r"(?:^|[.:;!?]\s+|\n\s*)$")
+#: Words after which a capitalised word names something else (``Op SPARROW``).
+_NAMES_WHAT_FOLLOWS: Final = frozenset({"op", "operation", "op.", "exercise", "project"})
 
 # Nickname after a cue: known as 'Taz', aka Mo, called "Bash".
 _NAME_WORDS: Final = r"[A-Z][\w\-]*(?:['’]\w+)*(?:\s[A-Z][\w\-]*(?:['’]\w+)*)?"
@@ -50,7 +60,13 @@ _PERSON_BEFORE: Final = re.compile(
     r"(?i)(?:\bincluding|\bnamed(?:\sas)?|\bin\scompany\sof|\bunder\scaution\sof|"
     r"\breported\sby|\bseen\swith|\bnumber\sof|\bagainst|\bcalled|\bdriver|"
     r"\b(?:mr|mrs|ms|miss|master)\s+[A-Z]+\sand|\bwith|\bconcerned\sabout|\blogs\sname|"
-    r"\blicen[cs]e\sholder|\bre|\bby)\s$"
+    r"\blicen[cs]e\sholder|\bre|\bby|\bidentified\sas|\bassociates?:?|\bvictim:|\bsuspect:|"
+    r"\bsubject:|\bdaughter|\bson|\bsisters?|\bbrothers?|\bpartner|\bpupil)\s$"
+)
+# A rank, post or title before a lone surname: "DS Okafor", "PC 4471 PRICE", "Mrs Ford".
+_RANK_BEFORE: Final = re.compile(
+    r"\b(?:DC|DS|DI|DCI|DSU|PC|PCSO|Sgt|SGT|Insp|INSP|Supt|SW|Cllr|Dr|Mr|Mrs|Ms|Miss|Mx)"
+    r"\.?\s(?:\d{2,5}\s)?$"
 )
 _PERSON_AFTER: Final = re.compile(
     r"\s(?:said\sto\sbe|reported\sto\sbe|is\susing|believed\sto\sbe|known\sto|"
@@ -65,6 +81,24 @@ _NAME_WITH_AGE: Final = re.compile(
     r"(?<![\w])((?:[A-Z][a-z'’\-]+\s){0,2}[A-Z][a-z'’\-]+)"
     r"\s(?:\((\d{1,2})\s*(?:yrs?|years?)?\)|aged\s(\d{1,2})\b)"
 )
+
+
+def _is_label(text: str, start: int, end: int) -> bool:
+    """A heading or code, not a name: ``ACTION:``, ``TIE/TRACE``, the ``EB`` of ``EB4 7QT``.
+
+    A word in capitals right before a colon is a log's heading; words joined by
+    a slash are a code; letters touching digits are a postcode, a reference or
+    a call sign.
+    """
+    before = text[start - 1 : start]
+    after = text[end : end + 1]
+    if before.isdigit() or after.isdigit() or "/" in (before, after):
+        return True
+    if after != ":" or not text[start:end].isupper():
+        return False
+    # A heading opens its line or sentence ("DP: KOVACS"); a name before a
+    # colon inside a sentence is a name ("associates around WRIGHT: ...").
+    return _HEADING_START.search(text, 0, start) is not None
 
 
 def _is_caps(word: str) -> bool:
@@ -107,7 +141,11 @@ def _name_runs(text: str) -> list[tuple[int, int, bool]]:
             close()
             previous = word
             continue
-        namelike = not is_vehicle_word(previous) and (
+        namelike = (
+            not is_vehicle_word(previous)
+            and not _is_label(text, match.start(), match.end())
+            and previous.casefold() not in _NAMES_WHAT_FOLLOWS
+        ) and (
             (_is_caps(word) and not is_acronym(word))
             or (_is_title(word) and not is_common(word))
             or (bool(current) and (word.lower() in _PARTICLES or _is_initial(word)))
@@ -142,6 +180,7 @@ def _comma_names(text: str, runs: list[tuple[int, int, bool]]) -> list[tuple[int
                 and not caps
                 and text[p_end:start] == ", "
                 and len(text[start:end].split()) <= 2
+                and not _DESCRIBES.match(text, end)  # "SAFI, Asian male 20s"
             ):
                 out[-1] = (p_start, end, True)
                 continue
@@ -183,7 +222,7 @@ def rule_people(text: str, taken: Sequence[Found]) -> list[Found]:
             continue
         if caps:
             found.append(Found(start, end, surface, "person", surface, "rule:capitals", 0.85))
-        elif " " in surface:
+        elif " " in surface and not any(is_premises(w) for w in surface.split()):
             # Two or more capitalised words that are not sentence words, places or a car.
             found.append(Found(start, end, surface, "person", surface, "rule:name-pair", 0.6))
     for start, end in _single_names(text, runs):
@@ -191,6 +230,7 @@ def rule_people(text: str, taken: Sequence[Found]) -> list[Found]:
             surface = text[start:end]
             found.append(Found(start, end, surface, "person", surface, "rule:context", 0.6))
     found.extend(_bracketed_nicknames(text, found, taken))
+    found.extend(_named_again(text, runs, found, taken))
     for match in _NAME_WITH_AGE.finditer(text):
         start, end = match.span(1)
         while True:
@@ -211,8 +251,62 @@ def _single_names(text: str, runs: Sequence[tuple[int, int, bool]]) -> Iterator[
             continue
         before = text[max(0, start - 40) : start]
         after = text[end : end + 40]
-        if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after):
+        if (
+            _PERSON_BEFORE.search(before)
+            or _RANK_BEFORE.search(before)
+            or _PERSON_AFTER.match(after)
+        ):
             yield start, end
+
+
+#: What joins names in a list: "Adebayo, Kemal DEMIR and Tomasz LEWANDOWSKI".
+_LIST_JOIN: Final = re.compile(r"^(?:,\s(?:and\s|or\s)?|\sand\s|\sor\s|\s&\s)$")
+
+
+def _named_again(
+    text: str,
+    runs: Sequence[tuple[int, int, bool]],
+    people: Sequence[Found],
+    taken: Sequence[Found],
+) -> list[Found]:
+    """Lone names the text has already shown to be people.
+
+    A capitalised word is a person when it is a word of a name found in the
+    same text (``Aaliyah SHARMA`` ... ``Aaliyah confirmed``; ``Gary HOLT`` ...
+    ``Holt is``), or when it stands in a list with a person (``Leah and Maisie
+    COLE``; ``Adebayo, Kemal DEMIR``). Repeated until nothing more is found,
+    so a list is followed to its end.
+    """
+    found: list[Found] = []
+    singles = [(s, e) for s, e, _ in runs if " " not in text[s:e]]
+    while True:
+        known = [*people, *found]
+        words = {
+            w.casefold()
+            for p in known
+            for w in _WORD.findall(p.text)
+            if len(w) > 1 and w.casefold() not in _PARTICLES and not is_common(w)
+        }
+        added = False
+        for start, end in singles:
+            if any(f.overlaps(start, end) for f in (*taken, *known)):
+                continue
+            surface = text[start:end]
+            if is_common(surface) or is_acronym(surface):
+                continue
+            again = surface.casefold() in words
+            listed = any(
+                _LIST_JOIN.match(text[end : p.start]) or _LIST_JOIN.match(text[p.end : start])
+                for p in known
+                if abs(p.start - end) < 8 or abs(start - p.end) < 8
+            )
+            if again or listed:
+                rule = "rule:named-again" if again else "rule:list"
+                found.append(Found(start, end, surface, "person", surface, rule, 0.65))
+                added = True
+                known = [*people, *found]
+        if not added:
+            return found
 
 
 def _bracketed_nicknames(text: str, people: Sequence[Found], taken: Sequence[Found]) -> list[Found]:
@@ -225,6 +319,8 @@ def _bracketed_nicknames(text: str, people: Sequence[Found], taken: Sequence[Fou
         start, end = match.span(1)
         words = match.group(1).split()
         if all(w.lower() in FUNCTION_WORDS or is_acronym(w) for w in words):
+            continue
+        if is_premises(words[-1]):  # "(Children's Services)" is who, not a nickname
             continue
         if any(f.overlaps(start, end) for f in (*taken, *people, *found)):
             continue
@@ -259,11 +355,32 @@ def ner_people(
         after = text[end : end + 20].split()
         if (before and is_vehicle_word(before[-1])) or (after and is_vehicle_word(after[0])):
             continue
+        if _names_a_place(text, words, before, after):
+            continue
         if any(f.overlaps(start, end) for f in (*taken, *found)):
             continue
         surface = text[start:end]
         found.append(Found(start, end, surface, "person", surface, "spacy-ner", 0.7))
     return found
+
+
+def _names_a_place(
+    text: str, words: Sequence[re.Match[str]], before: Sequence[str], after: Sequence[str]
+) -> bool:
+    """What statistical NER calls a person but the text shows is not one.
+
+    ``the Red Lion``, ``the Lucky Star snooker hall`` (a person is not "the"
+    anything), ``Hillfoot Academy``, ``Kebab King`` (a word of premises in
+    the name), ``Kingsway Industrial Estate``, ``Op SPARROW``, and headings
+    or codes (``ACTION:``).
+    """
+    if before and (before[-1].casefold() == "the" or before[-1].casefold() in _NAMES_WHAT_FOLLOWS):
+        return True
+    if any(is_premises(w.group()) for w in words):
+        return True
+    if after and after[0].strip(".,;:").casefold() in PREMISES_AFTER:
+        return True
+    return any(_is_label(text, w.start(), w.end()) for w in words)
 
 
 def ner_organisations(

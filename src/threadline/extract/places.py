@@ -40,9 +40,16 @@ _BUSINESS_WORDS: Final = (
     "Shisha Bar|Lounge|Bar|Pub|Tavern|Arms|Amusements|Arcade|Barbers?|Salon|Gym|"
     "Leisure Centre|Community Centre|Centre|Retail Park|Shopping Centre|Rec|Recreation Ground|"
     "Playing Fields?|Interchange|Bus Station|Train Station|Station|Car Park|Woods|Basin|Flats|"
-    "Common|Heath|Quay|Marina|Meadows|Reservoir|Cemetery|Allotments|Precinct"
+    "Common|Heath|Quay|Marina|Meadows|Reservoir|Cemetery|Allotments|Precinct|"
+    "Industrial Estate|Trading Estate|Business Park|Academy|School|College|Care Home|"
+    "Children's Home|Youth Club|Hospital|Library|Church|Mosque|Gurdwara|Temple"
 )
 _CAP: Final = r"[A-Z][A-Za-z'’\-]*"
+# Premises written in lower case after their name: "the Lucky Star snooker hall".
+_PREMISES_NOUNS: Final = (
+    r"snooker\shall|pool\shall|public\shouse|pub|car\spark|youth\sclub|care\shome|"
+    r"children's\shome|flats|takeaway|shop|hotel|guest\shouse|hostel|estate|club|cafe"
+)
 _STREET_NAME: Final = (
     rf"(?:(?:{_CAP}\s){{1,3}}(?:{_STREET_TYPES})\b|[A-Z][a-z]+gate\b(?:\s(?:Row|Road))?)"
 )
@@ -54,14 +61,18 @@ _ADDRESS: Final = (
     rf"(?:(?:Flat|Apartment|Apt|Unit|Room)\s{_NUMBER},?\s|{_NUMBER}/)?"
     rf"{_NUMBER},?\s{_NUMBERED_STREET_NAME}"
 )
+# The town after an address, when a postcode or the end of a phrase follows it.
+_TOWN: Final = r",\s[A-Z][a-z]+(?=,?\s[A-Z]{1,2}[0-9]|[.,;)]|\s*$)"
 _POSTCODE_TAIL: Final = r",?\s[A-Z]{1,2}[0-9][0-9A-Z]?\s?[0-9][A-Z]{2}\b"
-_BUSINESS: Final = rf"(?:{_CAP}\s|&\s){{1,3}}(?:{_BUSINESS_WORDS})\b"
+_BUSINESS: Final = (
+    rf"(?:{_CAP}\s|&\s){{1,3}}(?:{_BUSINESS_WORDS})\b|(?:{_CAP}\s){{1,3}}(?:{_PREMISES_NOUNS})\b"
+)
 
 _PLACE: Final = re.compile(
     # The lookahead lets the engine skip, cheaply, positions no place can start at.
     rf"(?=[A-Z0-9])(?<![\w'’])(?:(?P<business>{_BUSINESS})(?:,\s(?P<business_at>{_ADDRESS}|{_STREET_NAME}))?"
     rf"(?P<business_postcode>{_POSTCODE_TAIL})?"
-    rf"|(?P<address>{_ADDRESS})(?P<address_postcode>{_POSTCODE_TAIL})?"
+    rf"|(?P<address>{_ADDRESS})(?P<town>{_TOWN})?(?P<address_postcode>{_POSTCODE_TAIL})?"
     rf"|(?P<street>{_STREET_NAME}))"
 )
 _LEADING_WORD: Final = re.compile(r"[A-Za-z'’\-]+\s")

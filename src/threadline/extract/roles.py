@@ -43,18 +43,28 @@ _BEFORE: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
         re.compile(
             r"(?i)\b(?:reported\sby|licen[cs]e\sholder|keeper(?:\sis|\sof\srecord)?|"
             r"social\sworker|teacher|informant|manager|landlord|officer|mother|father|"
-            r"step-?father|step-?mother|carer|guardian)\W*$"
+            r"step-?father|step-?mother|carer|guardian|keeper\sas|present:?|"
+            r"allocated(?:\sto)?|o/?ic|(?-i:DC|DS|DI|DCI|DSU|PC|PCSO|Sgt|SGT|Insp|Supt|SW))"
+            r"\W*(?:\d{2,5}\s)?$"
         ),
     ),
     (
         "witness",
-        re.compile(r"(?i)\b(?:witness(?:es)?|seen\sby|statement\sof\switness|observed\sby)\W*$"),
+        re.compile(
+            r"(?i)(?:\b(?:witness(?:es)?|seen\sby|statement\sof(?:\switness)?|observed\sby|"
+            r"witness\sstatement|neighbour|call\sfrom|information\sfrom|youth\sworker|"
+            r"shop\sassistant|staff\smember|member\sof\sstaff|housing\sofficer|"
+            r"(?:^|\.\s)i\sam)|^statement\sof|^i\sam)\W*(?:mrs?|ms|miss)?\W*$"
+        ),
     ),
     (
         "victim",
         re.compile(
             r"(?i)\b(?:parent\sof|mother\sof|father\sof|abe\sinterview\sof|denies\sknowing|"
-            r"concern\sfor|missing\sperson|complainant|victim|referral\sfor|at\srisk:?|"
+            r"concerns?\sfor|missing\sperson|complainant|victim|referral\sfor|at\srisk:?|"
+            r"(?-i:IP)|injured\sparty|pupil|daughter|risk\sto|risk\sassessment:?|"
+            r"missing\sfrom\shome(?:\sreport)?|admits\sknowing|knowing|messages\sto|"
+            r"sisters?|"
             r"safeguarding\sof|in\scontact\swith|associating\swith\sa\schild|"
             r"against\s[^.]{1,60}\sre)\W*$"
         ),
@@ -77,10 +87,17 @@ _AFTER: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
             r"believed\sto\sbe\sassociating\swith|seen\swith\solder|getting\sinto|"
             r"believed\sto\sbe\sat\srisk|"
             r"at\srisk|returned\shome|has\sbeen\smissing|seen\sgetting\sinto|found\sin|"
-            r"attended\swith|gave\s(?:her|his)\sown\snumber)"
+            r"attended\swith|gave\s(?:her|his)\sown\snumber|,?\syear\s\d|confirmed\sshe|"
+            r"declined\sto|does\snot\ssupport|refused\sto\ssay|not\shome|is\s1[0-7]\b)"
         ),
     ),
-    ("witness", re.compile(r"(?i)^\W*(?:witnessed|states\sshe\ssaw|states\she\ssaw)")),
+    (
+        "witness",
+        re.compile(
+            r"(?i)^\W*(?:witnessed|states\sshe\ssaw|states\she\ssaw|reports\b|"
+            r"called\s999|noted\b|of\s\d+\s\w+\s\w+\sreports)"
+        ),
+    ),
     (
         "suspect",
         re.compile(
