@@ -43,7 +43,8 @@ class PeopleResult:
     """Clusters of row numbers (``unique_id``)."""
     joins: list[PersonEdge]
     """The joins that made the clusters (a spanning forest), must-links included."""
-    model: dict[str, Any]
+    model: dict[str, Any] | None
+    """The model the pairs were scored with; None when too few subjects to train one."""
     scored_pairs: int
 
 
@@ -225,8 +226,16 @@ def resolve_all(
     cannot: list[tuple[int, int]] = [],  # noqa: B006 - read only
     training: people.TrainingOptions | None = None,
 ) -> PeopleResult:
-    """Train (unless given a model), score every blocked pair, and cluster everything."""
+    """Train (unless given a model), score every blocked pair, and cluster everything.
+
+    With fewer than :data:`MIN_TRAINING_SUBJECTS` subjects and no saved model
+    there is too little to estimate a model from without labels; subjects are
+    then joined only by :func:`resolve_by_rule`, and no model is returned, so
+    the first run with enough material trains one.
+    """
     if model is None:
+        if table.num_rows < MIN_TRAINING_SUBJECTS:
+            return resolve_by_rule(table, must, cannot)
         model = people.train(backend, table, training or people.TrainingOptions())
     scored = people.predict_all(backend, table, model)
     edges = person_edges(scored, model)
@@ -234,6 +243,50 @@ def resolve_all(
         table["unique_id"].to_pylist(), edges, must, cannot, [], dates_of_birth(table)
     )
     return PeopleResult(groups, joins, model, scored.num_rows)
+
+
+MIN_TRAINING_SUBJECTS = 100
+"""Below this many subjects no model is trained: see :func:`resolve_by_rule`."""
+
+RULE = "same forename, surname and date of birth"
+
+
+def resolve_by_rule(
+    table: pa.Table, must: list[tuple[int, int]], cannot: list[tuple[int, int]]
+) -> PeopleResult:
+    """Join only subjects with the same forename, surname and date of birth (and must-links).
+
+    What a small bundle gets before there is enough material to train a model
+    on: nothing fuzzy, so nothing wrong, and every join explained by the rule.
+    Cannot-links and the date-of-birth check hold as in the model's clustering.
+    """
+    groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    columns = zip(
+        table["unique_id"].to_pylist(),
+        table["fn"].to_pylist(),
+        table["sn"].to_pylist(),
+        table["dob"].to_pylist(),
+        strict=True,
+    )
+    for row, forename, surname, dob in columns:
+        if forename and surname and dob:
+            groups[(forename, surname, dob)].append(row)
+    pairs = [(g[i], g[i + 1]) for g in groups.values() for i in range(len(g) - 1)]
+    clusters, used = cluster(
+        table["unique_id"].to_pylist(),
+        pairs,
+        must=must,
+        cannot=cannot,
+        traits=dates_of_birth(table),
+        compatible=dates_compatible,
+    )
+    joins = []
+    for index in used:
+        if index < len(must):
+            joins.append(PersonEdge(*must[index], math.inf, 1.0, {"judgement": "same"}))
+        else:
+            joins.append(PersonEdge(*pairs[index - len(must)], math.inf, 1.0, {"rule": RULE}))
+    return PeopleResult(clusters.groups(), joins, None, len(pairs))
 
 
 def resolve_added(

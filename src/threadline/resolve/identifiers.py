@@ -10,6 +10,7 @@ value passes through ``threadline.domain.normalise``.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -66,6 +67,28 @@ def classify(raw: str) -> tuple[str, str] | None:
     email = normalise_email(raw)
     if email:
         return "email", email
+    return None
+
+
+_WORD_OF_THREE = re.compile(r"[^\W\d_]{3,}")
+
+
+def identifier_place(raw: str) -> tuple[str | None, str | None] | None:
+    """An action's or event's identifier that names a place: ``(address, postcode)``, or None.
+
+    ``bundle.md`` lets ``identifiers`` hold vehicles, phones *or addresses*.
+    What :func:`classify` does not recognise is a place when it is a postcode
+    or holds a word (``12 Canal Street``, ``Mumtaz Takeaway, Wellgate``); a
+    fragment such as a partial mark (``AB12``) is neither and is left out.
+    """
+    if classify(raw) is not None:
+        return None
+    text = raw.strip()
+    postcode = normalise_postcode(text)
+    if postcode:
+        return None, postcode
+    if _WORD_OF_THREE.search(text):
+        return text, None
     return None
 
 

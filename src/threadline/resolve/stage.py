@@ -43,6 +43,7 @@ from threadline.resolve.identifiers import (
     classify,
     display,
     entity_id,
+    identifier_place,
     place_entity_key,
     place_keys,
 )
@@ -244,7 +245,8 @@ class ResolveStage:
         uid = {s.ref: i for i, s in enumerate(subjects)}
         must, cannot = _constraint_rows(constraints, uid)
         result = engine.resolve_all(backend, table, model, must=must, cannot=cannot)
-        people.save_model(result.model, workspace.path / MODEL_FILE)
+        if result.model is not None:
+            people.save_model(result.model, workspace.path / MODEL_FILE)
         progress.start("writing entities", None)
         with workspace.transaction() as session:
             session.execute(delete(Entity))
@@ -411,6 +413,14 @@ def _load_features(path: Path, last: ResolutionRun | None) -> pa.Table | None:
     if meta.get(b"threadline_run") != str(last.id).encode():
         return None
     return table.replace_schema_metadata(None)
+
+
+def _join_source(evidence: dict[str, Any]) -> str:
+    """``judgement`` (a must-link), ``rule`` (too few subjects for a model) or ``model``."""
+    for source in ("judgement", "rule"):
+        if source in evidence:
+            return source
+    return "model"
 
 
 def _save_features(path: Path, table: pa.Table, run_id: int) -> None:
@@ -586,7 +596,7 @@ def _write_people(
                     "left_ref": by_row[j.left].ref,
                     "right_kind": "subject",
                     "right_ref": by_row[j.right].ref,
-                    "source": "judgement" if "judgement" in j.evidence else "model",
+                    "source": _join_source(j.evidence),
                     "match_weight": None if math.isinf(j.weight) else j.weight,
                     "match_probability": j.probability,
                     "evidence": j.evidence,
@@ -917,6 +927,27 @@ def _identifier_items(
                 )
 
 
+def _identifier_places(
+    session: Session, since: Watermark | None
+) -> Iterable[tuple[str | None, str | None, Occurrence]]:
+    """Addresses in actions' and events' ``identifiers``: what those are about."""
+    actions = select(ActionIdentifier.action_id, Action.operation_id, ActionIdentifier.raw).join(
+        Action, Action.id == ActionIdentifier.action_id
+    )
+    events = select(EventIdentifier.event_id, Event.operation_id, EventIdentifier.raw).join(
+        Event, Event.id == EventIdentifier.event_id
+    )
+    if since is not None:
+        actions = actions.where(since.actions())
+        events = events.where(since.events())
+    for kind, query in (("action", actions), ("event", events)):
+        for owner_id, operation_id, raw in session.execute(query):
+            place = identifier_place(raw)
+            if place is not None:
+                occurrence = Occurrence(kind, owner_id, "identifiers", None, operation_id, raw)
+                yield place[0], place[1], occurrence
+
+
 def _place_items(
     session: Session,
     subjects: Sequence[SubjectRow],
@@ -980,6 +1011,7 @@ def _place_items(
                 ", ".join(p for p in (address, postcode) if p),
             ),
         )
+    yield from _identifier_places(session, since)
     for s in subjects:
         if s.address or s.postcode:
             yield (
