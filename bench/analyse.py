@@ -30,7 +30,7 @@ from typing import Any
 from threadline.analyse.graph import GraphStage
 from threadline.analyse.opportunities.oracle import load_true_entities
 from threadline.analyse.opportunities.stage import DetectStage
-from threadline.analyse.pipeline import analyse
+from threadline.analyse.pipeline import analyse, registered_stages
 from threadline.analyse.stage import SilentProgress
 from threadline.evaluate import Truth, evaluate
 from threadline.evaluate.workspace import workspace_prediction
@@ -57,8 +57,42 @@ def partial_bundle(bundle: Path, out: Path, share: float) -> int:
     return len(lines) - keep
 
 
-def run_stages(workspace: Workspace) -> dict[str, float]:
-    return {r.name: r.seconds for r in analyse(workspace, progress=None)}
+def run_stages(workspace: Workspace, label: str) -> dict[str, float]:
+    """Every stage in order, each printed (time, peak memory) as soon as it ends.
+
+    A stage that fails is reported and re-run once with its full path
+    (``THREADLINE_RESOLVE_FULL=1``: another stage's incremental path may fail);
+    if it fails again the analysis stops there and the figures so far stand.
+    """
+    seconds: dict[str, float] = {}
+    for stage in registered_stages():
+        started = time.perf_counter()
+        try:
+            analyse(workspace, only=[stage.name])
+        except Exception as exc:
+            print(
+                f"  {label} {stage.name} FAILED after {time.perf_counter() - started:.1f} s: "
+                f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}; again in full",
+                flush=True,
+            )
+            os.environ["THREADLINE_RESOLVE_FULL"] = "1"
+            started = time.perf_counter()
+            try:
+                analyse(workspace, only=[stage.name])
+            except Exception as again:
+                print(f"  {label} {stage.name} FAILED again: {again!r}"[:300], flush=True)
+                raise
+            finally:
+                del os.environ["THREADLINE_RESOLVE_FULL"]
+        seconds[stage.name] = time.perf_counter() - started
+        own, children = peak_mib()
+        print(
+            f"  {label} {stage.name}: {seconds[stage.name]:.1f} s "
+            f"(peak so far {own:.0f} MiB, largest worker {children:.0f} MiB) "
+            f"at {time.strftime('%H:%M:%S')}",
+            flush=True,
+        )
+    return seconds
 
 
 def scores(report_json: str) -> dict[str, Any]:
@@ -121,7 +155,7 @@ def bench(scale: float, seed: int, root: Path, *, evaluate_it: bool, oracle: boo
         started = time.perf_counter()
         import_path(Importer(workspace), first)
         print(f"import of {summary.records - held} records: {time.perf_counter() - started:.1f} s")
-        seconds = run_stages(workspace)
+        seconds = run_stages(workspace, "analyse")
         own, children = peak_mib()
         total = sum(seconds.values())
         print(
@@ -133,18 +167,7 @@ def bench(scale: float, seed: int, root: Path, *, evaluate_it: bool, oracle: boo
         started = time.perf_counter()
         import_path(Importer(workspace), bundle)
         print(f"import of {held} more records (1%): {time.perf_counter() - started:.1f} s")
-        try:
-            again = run_stages(workspace)
-        except Exception as exc:  # another stage's incremental path may fail: say so, go on
-            print(
-                f"re-analyse FAILED in an incremental stage: {type(exc).__name__}: "
-                f"{str(exc).splitlines()[0][:200]}"
-            )
-            os.environ["THREADLINE_RESOLVE_FULL"] = "1"
-            started = time.perf_counter()
-            again = run_stages(workspace)
-            del os.environ["THREADLINE_RESOLVE_FULL"]
-            print("re-analyse with resolution in full instead:")
+        again = run_stages(workspace, "re-analyse")
         total_again = sum(again.values())
         print(
             "re-analyse, per stage (s): "
