@@ -8,20 +8,24 @@ import networkx as nx  # type: ignore[import-untyped]
 from sqlalchemy import select
 
 from tests.analyse.opportunity_world import World, subject
-from threadline.analyse.graph import GraphStage, measures, percentile_ranks
+from threadline.analyse.graph import GraphStage, measures, sampled_betweenness
 from threadline.analyse.stage import SilentProgress
 from threadline.store.opportunity_models import GraphEdge, GraphNode
 from threadline.workspace import Workspace
 
 
-def test_percentile_ranks_count_ties_half() -> None:
-    assert percentile_ranks({"a": 1.0, "b": 2.0, "c": 2.0, "d": 5.0}) == {
-        "a": 0.125,
-        "b": 0.5,
-        "c": 0.5,
-        "d": 0.875,
-    }
-    assert percentile_ranks({}) == {}
+def test_betweenness_from_every_source_is_exact() -> None:
+    graph = nx.relabel_nodes(nx.karate_club_graph(), str)
+    sums = sampled_betweenness(graph, sorted(graph.nodes))
+    exact = nx.betweenness_centrality(graph, normalized=False)
+    assert all(abs(sums[v] / 2 - exact[v]) < 1e-9 for v in graph.nodes)
+
+
+def test_measures_of_a_component_do_not_depend_on_the_others() -> None:
+    path = nx.relabel_nodes(nx.path_graph(5), str)
+    alone = measures(path, samples=2)
+    both = nx.union(path, nx.relabel_nodes(nx.star_graph(4), lambda n: f"s{n}"))
+    assert {v: m for v, m in measures(both, samples=2).items() if v in alone} == alone
 
 
 def test_the_hub_of_a_star_is_most_central() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -41,3 +42,8 @@ class Stage(Protocol):
 
 
 StageFactory = Callable[[], Stage]
+
+
+def full_rebuild_wanted() -> bool:
+    """``THREADLINE_ANALYSE_FULL=1``: the graph and detect stages rebuild everything."""
+    return os.environ.get("THREADLINE_ANALYSE_FULL", "").strip() not in ("", "0")

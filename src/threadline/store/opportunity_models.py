@@ -1,7 +1,8 @@
 """The link graph, the opportunities, and the review decisions that outlast re-analysis.
 
 ``graph_nodes`` and ``graph_edges`` are written by the ``graph`` stage;
-``opportunities`` by the ``detect`` stage (rewritten whole on every run). The
+``opportunities`` by the ``detect`` stage (each run rewrites the rows whose
+content changed, and brings the others' rank and status up to date). The
 decisions people make (``opportunity_status``, ``review_actions``) and the
 ``opportunity_history`` are never rewritten: every run of ``detect`` honours
 them and appends to the history. See docs/opportunities.md.
@@ -31,10 +32,12 @@ class GraphNode(Base):
     degree: Mapped[int] = mapped_column(Integer, default=0)
     """Distinct entities it co-appears with or owns / is owned by."""
     betweenness: Mapped[float] = mapped_column(Float, default=0.0)
-    """Approximate (sampled) betweenness centrality, normalised to [0, 1]."""
+    """Betweenness estimated from sampled sources within its component, normalised to [0, 1]."""
     centrality: Mapped[float] = mapped_column(Float, default=0.0)
-    """The blend the scoring uses: mean of degree and betweenness percentile ranks, in [0, 1]."""
+    """The blend the scoring uses, in [0, 1] (``threadline.analyse.graph.centrality``)."""
     community: Mapped[int] = mapped_column(Integer, default=-1)
+    signature: Mapped[str | None] = mapped_column(String(32))
+    """A digest of the node's edges and counts as last written: unchanged means untouched."""
 
 
 class GraphEdge(Base):
@@ -78,6 +81,8 @@ class Opportunity(Base):
     evidence_hash: Mapped[str] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     """Score components, measures and anything else the explanation drew on."""
+    signature: Mapped[str | None] = mapped_column(String(32))
+    """A digest of everything the score and explanation were made from (``detect``)."""
 
 
 class OpportunityStatus(Base):

@@ -13,10 +13,13 @@ with every part in [0, 1]:
 - **V, victims**: ``1 - exp(-v / victims_scale)``, ``v`` the distinct victims
   (persons of victim subjects) in those records.
 - **T, time unaddressed**: years from the earliest moment among those records
-  to the latest moment in the whole material, over ``years_full``, capped at 1.
-  Measured against the material, not the clock, so a re-run scores the same.
-- **C, centrality**: the highest ``centrality`` (graph stage: mean of degree
-  and betweenness percentile ranks) among the entities it is about (for the
+  to the end of the latest year in the material (31 December of the year of
+  the latest moment), over ``years_full``, capped at 1. Measured against the
+  material, not the clock, so a re-run scores the same; and to a year's end,
+  not the latest day, so a little more material re-scores nothing unless it
+  opens a new year.
+- **C, centrality**: the highest ``centrality`` (graph stage: a blend of
+  degree and estimated betweenness within the entity's component) among the entities it is about (for the
   record-anchored kinds, the suspects the record identifies).
 - **confidence**: the probability of the weakest model join inside the entity
   it is about (1 for entities joined on exact keys or made of one subject), so
@@ -83,8 +86,8 @@ def score(
     victim_part = 1 - math.exp(-len(victims) / settings.victims_scale)
     moments = [m for r in records if (m := r.moment) is not None]
     years = 0.0
-    if moments and material.latest_moment is not None:
-        years = max(0, material.latest_moment - min(moments)) / 365.25
+    if moments and material.reference_day is not None:
+        years = max(0, material.reference_day - min(moments)) / 365.25
     time_part = min(1.0, years / settings.years_full)
     about = finding.entities if finding.kind in RECORD_KINDS else finding.entities[:1]
     central = max((centrality.get(e, 0.0) for e in about), default=0.0)

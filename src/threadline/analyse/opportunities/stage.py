@@ -1,22 +1,24 @@
 """The ``detect`` stage: the eight kinds found, scored, explained, ranked and stored.
 
-The ``opportunities`` table is rewritten whole on each run; the people's
-decisions (``opportunity_status``) are not. An opportunity keeps its id across
-runs (derived from its kind and what it is about, never from row order), so a
-dismissed or actioned one stays so, unless it now rests on records its
-decision did not see: then it is reopened as ``new`` and its history says
-which records are new. The history also records when an opportunity is first
-raised, when its evidence changes, and when it is no longer raised.
+Only the opportunities whose inputs changed are rewritten on a run (see
+:class:`DetectStage`); the people's decisions (``opportunity_status``) never
+are. An opportunity keeps its id across runs (derived from its kind and what
+it is about, never from row order), so a dismissed or actioned one stays so,
+unless it now rests on records its decision did not see: then it is reopened
+as ``new`` and its history says which records are new. The history also
+records when an opportunity is first raised, when its evidence changes, and
+when it is no longer raised.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from threadline.analyse.opportunities import (
@@ -31,10 +33,10 @@ from threadline.analyse.opportunities import (
 )
 from threadline.analyse.opportunities.explain import explanation, title
 from threadline.analyse.opportunities.finding import KINDS, Finding
-from threadline.analyse.opportunities.scoring import Score, score
+from threadline.analyse.opportunities.scoring import score
 from threadline.analyse.opportunities.settings import DetectSettings
 from threadline.analyse.opportunities.terms import Material, load_material
-from threadline.analyse.stage import StageProgress, StageReport
+from threadline.analyse.stage import StageProgress, StageReport, full_rebuild_wanted
 from threadline.store.bulk import bulk_insert
 from threadline.store.models import utcnow
 from threadline.store.opportunity_models import (
@@ -72,35 +74,59 @@ def rows_for(
     settings: DetectSettings,
 ) -> list[dict[str, Any]]:
     """Scored, explained and ranked rows for ``opportunities`` (best first)."""
-    scored: list[tuple[Finding, Score]] = [
-        (f, score(material, f, centrality, settings)) for f in findings
-    ]
+    rows = [row_for(material, group, centrality, settings) for group in by_id(findings).values()]
+    return rank(rows)
+
+
+def by_id(findings: Sequence[Finding]) -> dict[str, list[Finding]]:
+    """Findings grouped by opportunity id (one opportunity per entity or record and kind)."""
+    groups: dict[str, list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault(finding.id, []).append(finding)
+    return groups
+
+
+def row_for(
+    material: Material,
+    group: Sequence[Finding],
+    centrality: dict[str, float],
+    settings: DetectSettings,
+) -> dict[str, Any]:
+    """The row of one opportunity: of its findings (usually one), the best scored."""
+    scored = [(f, score(material, f, centrality, settings)) for f in group]
+    finding, s = min(scored, key=lambda fs: (-fs[1].value, fs[0].anchor))
+    row = {
+        "id": finding.id,
+        "kind": finding.kind,
+        "rank": 0,
+        "score": s.value,
+        "title": title(material, finding),
+        "explanation": explanation(material, finding, s),
+        "status": "new",
+        "anchor": finding.anchor,
+        "entities": list(dict.fromkeys(finding.entities)),
+        "records": finding.records,
+        "operations": sorted({material.records[r].operation for r in finding.records}),
+        "evidence_hash": evidence_hash(finding.records),
+        "detail": {"score": s.as_json(), "stable": finding.stable},
+    }
+    row["signature"] = content_digest(row)
+    return row
+
+
+def content_digest(row: dict[str, Any]) -> str:
+    """A digest of a row's content: every column but ``rank`` and ``status``."""
+    content = {k: v for k, v in row.items() if k not in ("rank", "status", "signature")}
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def rank(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows best first, ``rank`` set: by score, then the spec's order of kinds, then id."""
     order = {k: i for i, k in enumerate(KINDS)}
-    scored.sort(key=lambda fs: (-fs[1].value, order[fs[0].kind], fs[0].id))
-    rows: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for finding, s in scored:
-        if finding.id in seen:  # one opportunity per entity or record and kind
-            continue
-        seen.add(finding.id)
-        operations = sorted({material.records[r].operation for r in finding.records})
-        rows.append(
-            {
-                "id": finding.id,
-                "kind": finding.kind,
-                "rank": len(rows) + 1,
-                "score": s.value,
-                "title": title(material, finding),
-                "explanation": explanation(material, finding, s),
-                "status": "new",
-                "anchor": finding.anchor,
-                "entities": list(dict.fromkeys(finding.entities)),
-                "records": finding.records,
-                "operations": operations,
-                "evidence_hash": evidence_hash(finding.records),
-                "detail": {"score": s.as_json(), "stable": finding.stable},
-            }
-        )
+    rows.sort(key=lambda r: (-r["score"], order[r["kind"]], r["id"]))
+    for position, row in enumerate(rows, start=1):
+        row["rank"] = position
     return rows
 
 
@@ -109,36 +135,77 @@ def evidence_hash(records: Sequence[str]) -> str:
 
 
 class DetectStage:
-    """``threadline analyse`` stage 4: opportunities."""
+    """``threadline analyse`` stage 4: opportunities.
+
+    Incremental in what it writes: every opportunity is found, scored and
+    explained again from the material (cheap next to reading it), but only
+    the rows whose content changed (:func:`content_digest`: everything but rank
+    and status) are written again, and the others only have their rank and
+    status brought up to date. The result is by construction the table a full
+    rebuild writes (``THREADLINE_ANALYSE_FULL=1`` or ``full=True``: every row).
+    """
 
     name = "detect"
 
-    def __init__(self, settings: DetectSettings | None = None) -> None:
+    def __init__(self, settings: DetectSettings | None = None, *, full: bool | None = None) -> None:
         self.settings = settings or DetectSettings()
+        self.full = full
 
     def run(self, workspace: Workspace, progress: StageProgress) -> StageReport:
         report = StageReport(self.name)
+        full = full_rebuild_wanted() if self.full is None else self.full
         progress.start("reading the material", None)
         with workspace.reading() as session:
             material = load_material(session)
             centrality = {
                 k: v for k, v in session.execute(select(GraphNode.entity_id, GraphNode.centrality))
             }
+            stored = {
+                oid: (signed, place, status)
+                for oid, signed, place, status in session.execute(
+                    select(
+                        Opportunity.id, Opportunity.signature, Opportunity.rank, Opportunity.status
+                    )
+                )
+            }
         progress.start("detecting", len(KINDS))
         findings: list[Finding] = []
         for kind in KINDS:
             findings += DETECTORS[kind](material, self.settings)
             progress.advance()
+        progress.start("scoring and explaining", None)
         rows = rows_for(material, findings, centrality, self.settings)
-        progress.start("writing opportunities", None)
+        progress.start("writing what changed", None)
         with workspace.transaction() as session:
             history = reconcile(session, rows)
-            session.execute(delete(Opportunity))
-            for start in range(0, len(rows), 2000):
-                bulk_insert(session, Opportunity, rows[start : start + 2000])
+            if full:
+                fresh, kept = rows, []
+                session.execute(delete(Opportunity))
+            else:
+                fresh = [r for r in rows if stored.get(r["id"], (None,))[0] != r["signature"]]
+                kept = [r for r in rows if stored.get(r["id"], (None,))[0] == r["signature"]]
+                stale = sorted({r["id"] for r in fresh} | (set(stored) - {r["id"] for r in rows}))
+                for start in range(0, len(stale), 500):
+                    chunk = stale[start : start + 500]
+                    session.execute(delete(Opportunity).where(Opportunity.id.in_(chunk)))
+            for start in range(0, len(fresh), 2000):
+                bulk_insert(session, Opportunity, fresh[start : start + 2000])
+            moved = [
+                {"id": r["id"], "rank": r["rank"], "status": r["status"]}
+                for r in kept
+                if (r["rank"], r["status"]) != stored[r["id"]][1:]
+            ]
+            if moved:
+                session.execute(update(Opportunity), moved)  # by primary key
             bulk_insert(session, OpportunityHistory, history)
         counts = Counter(r["kind"] for r in rows)
-        report.counts = {"opportunities": len(rows), **{k: counts.get(k, 0) for k in KINDS}}
+        report.counts = {
+            "opportunities": len(rows),
+            **{k: counts.get(k, 0) for k in KINDS},
+            "rows_written": len(fresh),
+            "rows_kept": len(kept),
+            "rows_reranked": len(moved),
+        }
         reopened = sum(1 for h in history if h["event"] == "reopened")
         if reopened:
             report.notes.append(f"{reopened} dismissed or actioned opportunities reopened")

@@ -171,6 +171,10 @@ class Material:
     acted: set[str] = field(default_factory=set)
     """Entities acted on at any time (with or without a date)."""
     latest_moment: int | None = None
+    reference_day: int | None = None
+    """The end (31 December) of the latest year a record's moment falls in: what
+    "time unaddressed" is measured to. A year, not the day, so that adding a
+    few later records re-scores nothing unless they open a new year."""
 
     def person_of(self, ref: str) -> str:
         return self.subject_entity.get(ref, ref)
@@ -318,6 +322,8 @@ def load_material(session: Session) -> Material:
     _acted(material)
     moments = [m for r in records.values() if (m := r.moment) is not None]
     material.latest_moment = max(moments) if moments else None
+    if material.latest_moment is not None:
+        material.reference_day = day(dt.date(from_day(material.latest_moment).year, 12, 31))
     return material
 
 
