@@ -19,8 +19,9 @@ with every part in [0, 1]:
   not the latest day, so a little more material re-scores nothing unless it
   opens a new year.
 - **C, centrality**: the highest ``centrality`` (graph stage: a blend of
-  degree and estimated betweenness within the entity's component) among the entities it is about (for the
-  record-anchored kinds, the suspects the record identifies).
+  degree and estimated betweenness within the entity's component) among the
+  entities it is about (for the record-anchored kinds, the suspects the
+  record identifies).
 - **confidence**: the probability of the weakest model join inside the entity
   it is about (1 for entities joined on exact keys or made of one subject), so
   an opportunity resting on a doubtful join sinks; for a place, times
