@@ -80,6 +80,7 @@ def test_each_audited_kind_writes_exactly_one_event(
         ),
     )
     step("view-dashboard", lambda: client.get("/"))
+    step("view-operations", lambda: client.get("/api/operations"))
     csrf = csrf_of(client.get("/export").text)
     step("view-entity", lambda: client.get(f"/entities/{SUSPECT_ENTITY}"))
     victim = victim_entity("R-ALPHA-permitted")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import typer
 from rich.console import Console
@@ -15,6 +16,7 @@ from threadline.security import audit
 from threadline.settings import Settings, load_settings
 from threadline.workspace import Workspace
 
+T = TypeVar("T")
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)
 
@@ -31,18 +33,18 @@ def open_workspace(ctx: typer.Context) -> Workspace:
 
 @contextmanager
 def consulting(workspace: Workspace, *, action: str, target: str) -> Iterator[Session]:
-    """A unit of work for a consultation at the command line, audited in its transaction."""
-    with workspace.transaction() as session:
-        audit.append(session, username=cli_user(), action=action, target=target)
+    """A consultation at the command line: a read-only unit of work, then its audit event
+    in a short write transaction, committed before the caller prints anything (callers
+    print only after the ``with`` block)."""
+    with workspace.sessions() as session, session.begin():
         yield session
+    audit.retried(
+        workspace.sessions,
+        lambda db: audit.append(db, username=cli_user(), action=action, target=target),
+    )
 
 
-def audit_change(workspace: Workspace, *, action: str, target: str, by: str, why: str) -> None:
-    """Record a change made at the command line.
-
-    The change functions of resolution and review open their own transaction, so
-    this event follows it in a second one (a known gap: a crash between the two
-    leaves the change unaudited; the web application audits in one transaction).
-    """
-    with workspace.transaction() as session:
-        audit.append(session, username=by, action=action, target=target, justification=why)
+def deciding(workspace: Workspace, work: Callable[[Session], T]) -> T:
+    """A change at the command line: ``work`` writes it and its audit event in one
+    transaction (:mod:`threadline.security.decisions`)."""
+    return audit.retried(workspace.sessions, work)

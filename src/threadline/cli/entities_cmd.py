@@ -8,10 +8,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from threadline.cli.context import audit_change, console, consulting, open_workspace
+from threadline.cli.context import console, consulting, deciding, open_workspace
 from threadline.errors import ThreadlineError
+from threadline.ingest.importer import cli_user
 from threadline.resolve.export import TYPES, entity_objects, explain
-from threadline.resolve.judgements import NOT_SAME, SAME, default_user, record_judgement
+from threadline.resolve.judgements import NOT_SAME, SAME, default_user
+from threadline.security import decisions
 
 
 def register(app: typer.Typer) -> None:
@@ -65,15 +67,17 @@ def _judge(
 ) -> None:
     workspace = open_workspace(ctx)
     try:
-        judgement = record_judgement(
-            workspace, decision=decision, left=left, right=right, by=by or default_user(), why=why
-        )
-        audit_change(
+        judgement = deciding(
             workspace,
-            action="judgement",
-            target=f"{left} {decision} {right} (command line)",
-            by=judgement.by,
-            why=why,
+            lambda db: decisions.judge(
+                db,
+                username=cli_user(),
+                decision=decision,
+                left=left,
+                right=right,
+                by=by or default_user(),
+                why=why,
+            ),
         )
     finally:
         workspace.close()

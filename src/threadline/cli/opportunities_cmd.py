@@ -9,14 +9,11 @@ import typer
 from rich.table import Table
 
 from threadline.analyse.opportunities.finding import KINDS
-from threadline.analyse.opportunities.review import (
-    action_opportunity,
-    dismiss_opportunity,
-    history,
-    opportunity_objects,
-)
-from threadline.cli.context import audit_change, console, consulting, open_workspace
+from threadline.analyse.opportunities.review import history, opportunity_objects
+from threadline.cli.context import console, consulting, deciding, open_workspace
 from threadline.errors import ThreadlineError
+from threadline.ingest.importer import cli_user
+from threadline.security import decisions
 
 opportunity_app = typer.Typer(
     help="Act on one opportunity: raise an action from it, dismiss it, or show it.",
@@ -82,13 +79,9 @@ def action_cmd(
     """Raise a review action from an opportunity; it becomes 'actioned'."""
     workspace = open_workspace(ctx)
     try:
-        decision = action_opportunity(workspace, opportunity, by=by, text=text)
-        audit_change(
+        decision = deciding(
             workspace,
-            action="opportunity-action",
-            target=f"opportunity {opportunity} (command line)",
-            by=by,
-            why=text or "",
+            lambda db: decisions.action(db, opportunity, username=cli_user(), by=by, text=text),
         )
     finally:
         workspace.close()
@@ -105,13 +98,9 @@ def dismiss_cmd(
     """Dismiss an opportunity with a reason; it stays dismissed unless new evidence arrives."""
     workspace = open_workspace(ctx)
     try:
-        decision = dismiss_opportunity(workspace, opportunity, by=by, why=why)
-        audit_change(
+        decision = deciding(
             workspace,
-            action="opportunity-dismiss",
-            target=f"opportunity {opportunity} (command line)",
-            by=by,
-            why=why,
+            lambda db: decisions.dismiss(db, opportunity, username=cli_user(), by=by, why=why),
         )
     finally:
         workspace.close()

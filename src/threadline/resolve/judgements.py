@@ -71,30 +71,40 @@ def record_judgement(
     workspace: Workspace, *, decision: str, left: str, right: str, by: str, why: str
 ) -> Judgement:
     """Record a judgement; it takes effect at the next ``threadline analyse``."""
+    with workspace.transaction() as session:
+        judgement = add_judgement(
+            session, decision=decision, left=left, right=right, by=by, why=why
+        )
+        session.expunge(judgement)
+    return judgement
+
+
+def add_judgement(
+    session: Session, *, decision: str, left: str, right: str, by: str, why: str
+) -> Judgement:
+    """Add a judgement in the caller's transaction (so that it can be audited with it)."""
     if decision not in DECISIONS:
         raise JudgementError(f"decision must be one of {', '.join(DECISIONS)}, not '{decision}'")
     if not why.strip():
         raise JudgementError("say why (--why): a judgement without a reason cannot be reviewed")
     if not by.strip():
         raise JudgementError("say who is making the judgement (--by)")
-    with workspace.transaction() as session:
-        left_subject = _subject_for(session, left)
-        right_subject = _subject_for(session, right)
-        if left_subject == right_subject:
-            raise JudgementError(f"'{left}' and '{right}' are the same subject")
-        judgement = Judgement(
-            decision=decision,
-            left=left,
-            right=right,
-            left_subject=left_subject,
-            right_subject=right_subject,
-            by=by.strip(),
-            at=dt.datetime.now(dt.UTC),
-            why=why.strip(),
-        )
-        session.add(judgement)
-        session.flush()
-        session.expunge(judgement)
+    left_subject = _subject_for(session, left)
+    right_subject = _subject_for(session, right)
+    if left_subject == right_subject:
+        raise JudgementError(f"'{left}' and '{right}' are the same subject")
+    judgement = Judgement(
+        decision=decision,
+        left=left,
+        right=right,
+        left_subject=left_subject,
+        right_subject=right_subject,
+        by=by.strip(),
+        at=dt.datetime.now(dt.UTC),
+        why=why.strip(),
+    )
+    session.add(judgement)
+    session.flush()
     return judgement
 
 

@@ -404,10 +404,27 @@ def name_vocabulary(session: Session) -> dict[str, set[str]]:
 class Access:
     """What one principal may read, in one database session."""
 
-    def __init__(self, session: Session, principal: Principal) -> None:
+    def __init__(
+        self,
+        session: Session,
+        principal: Principal,
+        *,
+        publish: bool = False,
+        partner: bool = False,
+    ) -> None:
         self.session = session
         self.principal = principal
+        self.publish = publish or partner
+        """Everything read is about to leave the system: victims anonymised whatever the role."""
+        self.partner = partner
+        """A pack for a partner agency: only what may be shared with one, too."""
         self.relations = self._relations()
+
+    def publishing(self, *, partner: bool = False) -> Access:
+        """The same principal's view of what may leave the system (exports): victims
+        anonymised whatever the role and, for a ``partner`` pack, only the sharing
+        classes a partner agency may receive."""
+        return Access(self.session, self.principal, publish=True, partner=partner)
 
     # -- operations -----------------------------------------------------------------
 
@@ -427,7 +444,7 @@ class Access:
 
     @property
     def sees_victims(self) -> bool:
-        return sees_victims(self.principal.role)
+        return not self.publish and sees_victims(self.principal.role)
 
     def operations(self) -> list[OperationView]:
         if not self.relations:
@@ -466,6 +483,8 @@ class Access:
         for relation in Relation:
             ops = [op for op, rel in self.relations.items() if rel is relation]
             classes = allowed_sharing(self.principal.role, relation)
+            if self.partner:
+                classes &= allowed_sharing(Role.PARTNER, Relation.MEMBER)
             if ops and classes:
                 groups.append(and_(Record.operation_id.in_(ops), _sharing_clause(classes)))
         return or_(*groups) if groups else false()

@@ -17,6 +17,13 @@ second of two transactions that read the same head fails and is retried
 (:func:`retried` runs a unit of work again); on PostgreSQL a
 transaction-scoped advisory lock serialises writers first so that retries
 are rare.
+
+A *change* writes its event in its own transaction (:func:`retried`). A
+*consultation* (:func:`consulted`) reads in a read-only transaction, which
+takes no lock (SQLite's WAL readers and PostgreSQL's MVCC readers block
+nobody), and then appends its event in a short write transaction of its own;
+the consultation's result is handed back only once that event is committed, so
+nothing read ever reaches the person without its event in the chain.
 """
 
 from __future__ import annotations
@@ -45,6 +52,7 @@ ACTIONS = (
     "sign-in-failed",
     "sign-out",
     "view-dashboard",
+    "view-operations",
     "view-operation",
     "view-record",
     "view-entity",
@@ -120,6 +128,46 @@ def append(
     session.add(event)
     session.flush()
     return event
+
+
+@dataclass(frozen=True)
+class Note:
+    """The audit event a consultation asks for: what it read, and with what outcome."""
+
+    action: str
+    target: str
+    outcome: str = "ok"
+    justification: str | None = None
+
+
+def consulted(
+    factory: sessionmaker[Session], username: str, read: Callable[[Session], tuple[T, Note]]
+) -> T:
+    """Run the consultation ``read`` and return its result only once its event is committed.
+
+    ``read`` runs in a read-only transaction (refused writes on PostgreSQL) and
+    returns what it found with the :class:`Note` of its event; the event is then
+    appended in a short write transaction of its own (retried like any other).
+    If that fails, the exception propagates and the result is never returned:
+    an unaudited consultation cannot reach the person. Only the append is
+    serialised, so a slow consultation delays nobody else's.
+    """
+    with factory() as session, session.begin():
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SET TRANSACTION READ ONLY"))
+        result, note = read(session)
+    retried(
+        factory,
+        lambda db: append(
+            db,
+            username=username,
+            action=note.action,
+            target=note.target,
+            outcome=note.outcome,
+            justification=note.justification,
+        ),
+    )
+    return result
 
 
 def head(session: Session) -> dict[str, Any]:

@@ -6,9 +6,10 @@ counts, grading), so showing it on the strength of some would disclose the
 rest. For roles that may not see victims, its title and explanation have the
 victims of its records blanked out as the record views do.
 
-Decisions (turn into an action, dismiss with a reason) are written with the
-rules of :mod:`threadline.analyse.opportunities.review`, in the caller's
-transaction so that each is audited with it.
+Decisions (turn into an action, dismiss with a reason) are refused on an
+opportunity the person may not see, and otherwise written by
+:mod:`threadline.security.decisions` with their audit event, in the caller's
+transaction.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from sqlalchemy.orm import Session
 
 from threadline.analyse.opportunities import review
 from threadline.errors import ThreadlineError
+from threadline.security import decisions
 from threadline.security.access import Access, RecordSummary, Redactor
 from threadline.store.models import Subject
-from threadline.store.opportunity_models import Opportunity, OpportunityStatus, ReviewAction
+from threadline.store.opportunity_models import Opportunity, OpportunityStatus
 
 
 @dataclass
@@ -134,21 +136,21 @@ class OpportunityAccess:
         return view
 
     def action(self, opportunity_id: str, *, by: str, text: str) -> str:
-        """Turn a visible opportunity into a review action; return the action's reference."""
-        row = self._decidable(opportunity_id)
-        action = ReviewAction(opportunity_id=row.id, title=row.title, text=text or None, by=by)
-        self.session.add(action)
-        self.session.flush()
-        review._decide(self.session, row, "actioned", by, text or None, action)
-        return f"RA-{action.id}"
+        """Turn a visible opportunity into a review action (audited with it); its reference."""
+        self.decidable(opportunity_id)
+        done = decisions.action(
+            self.session, opportunity_id, username=self.access.principal.username, by=by, text=text
+        )
+        return f"RA-{done.review_action_id}"
 
     def dismiss(self, opportunity_id: str, *, by: str, why: str) -> None:
-        if not why.strip():
-            raise ThreadlineError("give the reason for dismissing")
-        row = self._decidable(opportunity_id)
-        review._decide(self.session, row, "dismissed", by, why.strip(), None)
+        """Dismiss a visible opportunity with its reason (audited with it)."""
+        self.decidable(opportunity_id)
+        decisions.dismiss(
+            self.session, opportunity_id, username=self.access.principal.username, by=by, why=why
+        )
 
-    def _decidable(self, opportunity_id: str) -> Opportunity:
+    def decidable(self, opportunity_id: str) -> Opportunity:
         row = self.session.get(Opportunity, opportunity_id)
         if row is None or not self._visible([row]):
             raise ThreadlineError(f"no opportunity '{opportunity_id}' that you may see")

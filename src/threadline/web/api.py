@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
-from threadline.security import audit
-from threadline.security.access import Access, OperationView, RecordSummary, RecordView
-from threadline.security.entities import EntityAccess
+from threadline.security.access import OperationView, RecordSummary, RecordView
 from threadline.security.opportunities import OpportunityView
+from threadline.web import views
 from threadline.web.auth import require_csrf
 from threadline.web.deps import CurrentViewer, consult
-from threadline.web.pages import (
-    entity_view,
-    export_csv,
-    opportunity_view,
-    search_hits,
-    worklist,
-)
+from threadline.web.pages import export_response
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -84,9 +76,7 @@ def me(viewer: CurrentViewer) -> dict[str, Any]:
 @router.get("/operations")
 def operations(request: Request, viewer: CurrentViewer) -> list[dict[str, Any]]:
     """The operations the viewer may see."""
-    return consult(
-        request, viewer, lambda access, _db: [_operation(o) for o in access.operations()]
-    )
+    return [_operation(o) for o in consult(request, viewer, views.operations)]
 
 
 @router.get("/operations/{operation_id}/records")
@@ -98,48 +88,20 @@ def operation_records(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     """One page of an operation's records (audited as a consultation of the operation)."""
-
-    def work(access: Access, db: Session) -> dict[str, Any] | None:
-        op = access.operation(operation_id)
-        audit.append(
-            db,
-            username=viewer.username,
-            action="view-operation",
-            target=f"operation:{operation_id}",
-            outcome="ok" if op else "denied",
-        )
-        if op is None:
-            return None
-        return {
-            "operation": _operation(op),
-            "total": access.count_records(operation=op.id),
-            "records": [
-                _summary(r) for r in access.records(operation=op.id, limit=limit, offset=offset)
-            ],
-        }
-
-    found = consult(request, viewer, work)
+    found = consult(request, viewer, views.operation, operation_id, limit=limit, offset=offset)
     if found is None:
         raise HTTPException(status_code=404, detail="no such operation, or not yours to see")
-    return found
+    return {
+        "operation": _operation(found.operation),
+        "total": found.count,
+        "records": [_summary(r) for r in found.records],
+    }
 
 
 @router.get("/records/{record_id}")
 def record(request: Request, viewer: CurrentViewer, record_id: str) -> dict[str, Any]:
     """One record, as the viewer may see it (victims anonymised for roles that may not see them)."""
-
-    def work(access: Access, db: Session) -> RecordView | None:
-        view = access.record(record_id)
-        audit.append(
-            db,
-            username=viewer.username,
-            action="view-record",
-            target=f"record:{record_id}",
-            outcome="ok" if view else "denied",
-        )
-        return view
-
-    view = consult(request, viewer, work)
+    view = consult(request, viewer, views.record, record_id)
     if view is None:
         raise HTTPException(status_code=404, detail="no such record, or not yours to see")
     return _record(view)
@@ -150,30 +112,34 @@ def search(
     request: Request, viewer: CurrentViewer, q: Annotated[str, Query(max_length=200)]
 ) -> list[dict[str, Any]]:
     """Records matching ``q`` in text, title or names, spelling variants included."""
-    return [
-        _summary(h.record) | {"where": h.where, "snippet": h.snippet}
-        for h in search_hits(request, viewer, q)
-    ]
+    hits = consult(request, viewer, views.search, q) if q.strip() else []
+    return [_summary(h.record) | {"where": h.where, "snippet": h.snippet} for h in hits]
 
 
 class ExportRequest(BaseModel):
     reason: str = Field(min_length=5, max_length=500)
     operation: str | None = Field(default=None, max_length=200)
+    format: Literal["csv", "xlsx", "ftm", "graphml"] = "csv"
 
 
 @router.post("/export", dependencies=[Depends(require_csrf)])
 def export(request: Request, viewer: CurrentViewer, body: ExportRequest) -> Response:
-    """A CSV of every record the viewer may see (victims anonymised); needs a reason."""
-    return Response(
-        export_csv(request, viewer, body.operation, body.reason.strip()),
-        media_type="text/csv; charset=utf-8",
+    """Every record the viewer may see, victims anonymised, in ``format``; needs a reason."""
+    done = consult(
+        request,
+        viewer,
+        views.export_records,
+        format=body.format,
+        operation=body.operation,
+        reason=body.reason.strip(),
     )
+    return export_response(done)
 
 
 @router.get("/entities/{entity_id}")
 def entity(request: Request, viewer: CurrentViewer, entity_id: str) -> dict[str, Any]:
     """One entity, from the material the viewer may see (victims anonymised as the role asks)."""
-    view = entity_view(request, viewer, entity_id)
+    view = consult(request, viewer, views.entity, entity_id)
     if view is None:
         raise HTTPException(status_code=404, detail="no such entity, or not yours to see")
     return {
@@ -195,19 +161,7 @@ def entity_graph(
     request: Request, viewer: CurrentViewer, entity_id: str
 ) -> dict[str, list[dict[str, object]]]:
     """The entity and its neighbours (by shared records) for the link chart."""
-
-    def work(access: Access, db: Session) -> dict[str, list[dict[str, object]]] | None:
-        graph = EntityAccess(access).graph(entity_id)
-        audit.append(
-            db,
-            username=viewer.username,
-            action="view-entity",
-            target=f"entity:{entity_id} graph",
-            outcome="ok" if graph else "denied",
-        )
-        return graph
-
-    graph = consult(request, viewer, work)
+    graph = consult(request, viewer, views.entity_graph, entity_id)
     if graph is None:
         raise HTTPException(status_code=404, detail="no such entity, or not yours to see")
     return graph
@@ -223,14 +177,22 @@ def opportunities(
     status: Annotated[str, Query(max_length=20)] = "",
 ) -> list[dict[str, Any]]:
     """The opportunity worklist, best first: only those whose evidence the viewer may all see."""
-    items, _, _ = worklist(request, viewer, kind, operation, min_score, status)
-    return [_opportunity(o) for o in items]
+    found = consult(
+        request,
+        viewer,
+        views.worklist,
+        kind=kind,
+        operation=operation,
+        min_score=min_score,
+        status=status,
+    )
+    return [_opportunity(o) for o in found.items]
 
 
 @router.get("/opportunities/{opportunity_id}")
 def opportunity(request: Request, viewer: CurrentViewer, opportunity_id: str) -> dict[str, Any]:
     """One opportunity with its evidence records and history."""
-    view = opportunity_view(request, viewer, opportunity_id)
+    view = consult(request, viewer, views.opportunity, opportunity_id)
     if view is None:
         raise HTTPException(status_code=404, detail="no such opportunity, or not yours to see")
     return _opportunity(view) | {

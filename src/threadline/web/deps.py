@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, TypeVar
+from typing import Annotated, Concatenate, ParamSpec, TypeVar
 
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
@@ -16,6 +16,7 @@ from threadline.web.auth import SignInRequired, load_session, needs_touch, touch
 from threadline.workspace import Workspace
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,10 @@ def signed_in(request: Request) -> Viewer:
         stale = state.row.id if needs_touch(state) else None
         return Viewer(principal=state.principal, csrf=state.csrf), stale
 
-    # Loading may delete an expired session, so it is a unit of work that writes
-    # (on SQLite it waits for the write lock rather than failing on a stale
-    # snapshot); a session seen more than a minute ago is touched in a second one.
-    loaded = audit.retried(workspace.sessions, load)
+    # A read: it writes only to remove an expired session (rare; on SQLite a stale
+    # snapshot then fails and the unit runs again). A session seen more than a
+    # minute ago is touched in a short unit of work of its own.
+    loaded = audit.retried(workspace.sessions, load, writes=False)
     if loaded is None:
         raise SignInRequired
     viewer, stale = loaded
@@ -67,8 +68,22 @@ CurrentViewer = Annotated[Viewer, Depends(signed_in)]
 Administrator = Annotated[Viewer, Depends(administrator)]
 
 
-def consult(request: Request, viewer: Viewer, work: Callable[[Access, Session], T]) -> T:
-    """Run ``work`` over what ``viewer`` may see, in one transaction with its audit events."""
-    return audit.retried(
-        workspace_of(request).sessions, lambda db: work(Access(db, viewer.principal), db)
+def consult(
+    request: Request,
+    viewer: Viewer,
+    view: Callable[Concatenate[Access, P], tuple[T, audit.Note]],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """Run the consultation ``view`` over what ``viewer`` may see; its result comes back
+    only once its audit event is committed (:func:`threadline.security.audit.consulted`)."""
+    return audit.consulted(
+        workspace_of(request).sessions,
+        viewer.username,
+        lambda db: view(Access(db, viewer.principal), *args, **kwargs),
     )
+
+
+def change(request: Request, work: Callable[[Session], T]) -> T:
+    """A change and its audit event, in one transaction (``work`` appends the event)."""
+    return audit.retried(workspace_of(request).sessions, work)

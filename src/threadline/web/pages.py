@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, Response
@@ -13,19 +11,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from threadline.errors import ThreadlineError
-from threadline.security import accounts, audit
-from threadline.security.access import Access, RecordView
-from threadline.security.entities import EntityAccess, EntityView
-from threadline.security.opportunities import OpportunityAccess, OpportunityView
+from threadline.security import accounts, audit, decisions, exports
+from threadline.security.access import Access
+from threadline.security.entities import EntityAccess
+from threadline.security.opportunities import OpportunityAccess
 from threadline.security.policy import CASEWORK, Role
 from threadline.store.models import Operation
 from threadline.store.security_models import AuditEvent, User
-from threadline.web import judgements
+from threadline.web import views
 from threadline.web.auth import require_csrf
-from threadline.web.deps import Administrator, CurrentViewer, Viewer, consult, workspace_of
+from threadline.web.deps import (
+    Administrator,
+    CurrentViewer,
+    Viewer,
+    change,
+    consult,
+    workspace_of,
+)
+from threadline.web.views import PAGE
 
 router = APIRouter(include_in_schema=False)
-PAGE = 50
 
 
 def render(
@@ -55,20 +60,18 @@ def umbrella_tree(ops: list[Any]) -> list[tuple[Any, list[Any]]]:
 
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, viewer: CurrentViewer) -> Response:
-    def work(access: Access, db: Session) -> dict[str, Any]:
-        ops = access.operations()
-        per_op = access.counts_by_operation()
-        audit.append(db, username=viewer.username, action="view-dashboard", target="dashboard")
-        return {
-            "tree": umbrella_tree(ops),
-            "per_op": per_op,
-            "total": sum(per_op.values()),
-            "entities": EntityAccess(access).count(),
-            "opportunities": OpportunityAccess(access).count(),
-            "queue": OpportunityAccess(access).worklist(status="new", limit=10),
-        }
-
-    return render(request, "dashboard.html", viewer, **consult(request, viewer, work))
+    found = consult(request, viewer, views.dashboard)
+    return render(
+        request,
+        "dashboard.html",
+        viewer,
+        tree=umbrella_tree(found.operations),
+        per_op=found.per_op,
+        total=found.total,
+        entities=found.entities,
+        opportunities=found.opportunities,
+        queue=found.queue,
+    )
 
 
 @router.get("/operations/{operation_id}", response_class=HTMLResponse)
@@ -78,46 +81,25 @@ def operation_page(
     operation_id: str,
     page: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> Response:
-    def work(access: Access, db: Session) -> dict[str, Any] | None:
-        op = access.operation(operation_id)
-        audit.append(
-            db,
-            username=viewer.username,
-            action="view-operation",
-            target=f"operation:{operation_id}",
-            outcome="ok" if op else "denied",
-        )
-        if op is None:
-            return None
-        return {
-            "op": op,
-            "children": [o for o in access.operations() if o.parent == op.id],
-            "records": access.records(operation=op.id, limit=PAGE, offset=page * PAGE),
-            "count": access.count_records(operation=op.id),
-            "page": page,
-            "page_size": PAGE,
-        }
-
-    found = consult(request, viewer, work)
+    found = consult(request, viewer, views.operation, operation_id, offset=page * PAGE)
     if found is None:
         raise HTTPException(status_code=404, detail="no such operation, or not yours to see")
-    return render(request, "operation.html", viewer, **found)
+    return render(
+        request,
+        "operation.html",
+        viewer,
+        op=found.operation,
+        children=found.children,
+        records=found.records,
+        count=found.count,
+        page=page,
+        page_size=PAGE,
+    )
 
 
 @router.get("/records/{record_id}", response_class=HTMLResponse)
 def record_page(request: Request, viewer: CurrentViewer, record_id: str) -> Response:
-    def work(access: Access, db: Session) -> RecordView | None:
-        view = access.record(record_id)
-        audit.append(
-            db,
-            username=viewer.username,
-            action="view-record",
-            target=f"record:{record_id}",
-            outcome="ok" if view else "denied",
-        )
-        return view
-
-    view = consult(request, viewer, work)
+    view = consult(request, viewer, views.record, record_id)
     if view is None:
         raise HTTPException(status_code=404, detail="no such record, or not yours to see")
     return render(request, "record.html", viewer, record=view)
@@ -125,19 +107,7 @@ def record_page(request: Request, viewer: CurrentViewer, record_id: str) -> Resp
 
 @router.get("/records/{record_id}/original")
 def original(request: Request, viewer: CurrentViewer, record_id: str) -> Response:
-    def work(access: Access, db: Session) -> RecordView | None:
-        view = access.record(record_id)
-        ok = view is not None and view.original_sha256 is not None
-        audit.append(
-            db,
-            username=viewer.username,
-            action="download-original",
-            target=f"record:{record_id}",
-            outcome="ok" if ok else "denied",
-        )
-        return view if ok else None
-
-    view = consult(request, viewer, work)
+    view = consult(request, viewer, views.original, record_id)
     if view is None or view.original_sha256 is None:
         raise HTTPException(status_code=404, detail="no original, or not yours to see")
     path = workspace_of(request).originals.path_for(view.original_sha256)
@@ -151,69 +121,24 @@ def search_page(
     viewer: CurrentViewer,
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
-    hits = search_hits(request, viewer, q)
+    hits = consult(request, viewer, views.search, q) if q.strip() else []
     return render(request, "search.html", viewer, q=q, hits=hits)
-
-
-def search_hits(request: Request, viewer: Viewer, q: str) -> list[Any]:
-    if not q.strip():
-        return []
-
-    def work(access: Access, db: Session) -> list[Any]:
-        hits = access.search(q)
-        audit.append(
-            db,
-            username=viewer.username,
-            action="search",
-            target=f"search:{q[:200]}",
-            outcome=f"{len(hits)} hits"[:20],
-        )
-        return hits
-
-    return consult(request, viewer, work)
 
 
 @router.get("/export", response_class=HTMLResponse)
 def export_form(request: Request, viewer: CurrentViewer) -> Response:
-    ops = consult(request, viewer, lambda access, _db: access.operations())
-    return render(request, "export.html", viewer, operations=ops, error=None)
+    ops = consult(request, viewer, views.operations)
+    return render(
+        request, "export.html", viewer, operations=ops, formats=exports.FORMATS, error=None
+    )
 
 
-def export_csv(request: Request, viewer: Viewer, operation: str | None, reason: str) -> str:
-    """The CSV of every record the viewer may see (victims anonymised), audited with its reason."""
-
-    def work(access: Access, db: Session) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(
-            ["id", "operation", "kind", "date", "grading", "sharing", "title", "subjects", "text"]
-        )
-        n = 0
-        for view in access.export(operation=operation):
-            n += 1
-            writer.writerow(
-                [
-                    view.id,
-                    view.operation,
-                    view.kind or "",
-                    view.date.isoformat() if view.date else "",
-                    view.grading or "",
-                    view.sharing,
-                    view.title,
-                    "; ".join(f"{s.role}: {s.name or ''}" for s in view.subjects),
-                    view.text,
-                ]
-            )
-        audit.append(
-            db,
-            username=viewer.username,
-            action="export",
-            target=f"export:{operation or 'all'} records={n}",
-            justification=reason,
-        )
-        return out.getvalue()
-
-    return consult(request, viewer, work)
+def export_response(export: exports.Export) -> Response:
+    return Response(
+        export.content,
+        media_type=export.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
+    )
 
 
 @router.post("/export", dependencies=[Depends(require_csrf)])
@@ -222,28 +147,33 @@ def export(
     viewer: CurrentViewer,
     reason: Annotated[str, Form(max_length=500)] = "",
     operation: Annotated[str, Form(max_length=200)] = "",
+    format: Annotated[str, Form(max_length=10)] = "csv",
 ) -> Response:
-    if len(reason.strip()) < 5:
-        ops = consult(request, viewer, lambda access, _db: access.operations())
+    if len(reason.strip()) < 5 or format not in exports.FORMATS:
+        ops = consult(request, viewer, views.operations)
         return render(
             request,
             "export.html",
             viewer,
             status=400,
             operations=ops,
+            formats=exports.FORMATS,
             error="State why you are exporting (an export is a disclosure and is logged).",
         )
-    body = export_csv(request, viewer, operation or None, reason.strip())
-    return Response(
-        body,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="threadline-export.csv"'},
+    done = consult(
+        request,
+        viewer,
+        views.export_records,
+        format=format,
+        operation=operation or None,
+        reason=reason.strip(),
     )
+    return export_response(done)
 
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
 def entity_page(request: Request, viewer: CurrentViewer, entity_id: str) -> Response:
-    view = entity_view(request, viewer, entity_id)
+    view = consult(request, viewer, views.entity, entity_id)
     if view is None:
         raise HTTPException(status_code=404, detail="no such entity, or not yours to see")
     return render(
@@ -251,24 +181,9 @@ def entity_page(request: Request, viewer: CurrentViewer, entity_id: str) -> Resp
     )
 
 
-def entity_view(request: Request, viewer: Viewer, entity_id: str) -> EntityView | None:
-    def work(access: Access, db: Session) -> EntityView | None:
-        view = EntityAccess(access).entity(entity_id)
-        audit.append(
-            db,
-            username=viewer.username,
-            action="view-entity",
-            target=f"entity:{entity_id}",
-            outcome="ok" if view else "denied",
-        )
-        return view
-
-    return consult(request, viewer, work)
-
-
 @router.get("/entities/{entity_id}/chart", response_class=HTMLResponse)
 def chart_page(request: Request, viewer: CurrentViewer, entity_id: str) -> Response:
-    view = entity_view(request, viewer, entity_id)
+    view = consult(request, viewer, views.entity, entity_id)
     if view is None:
         raise HTTPException(status_code=404, detail="no such entity, or not yours to see")
     return render(request, "chart.html", viewer, entity=view)
@@ -297,23 +212,22 @@ def record_judgement(
 ) -> None:
     """An analyst's same / not-same decision, on two people the viewer may see, audited."""
 
-    def work(access: Access, db: Session) -> None:
-        entities = EntityAccess(access)
+    def work(db: Session) -> None:
+        entities = EntityAccess(Access(db, viewer.principal))
         for ref in (left, right):
             if entities.entity(ref) is None:
                 raise ThreadlineError(f"no person entity '{ref}' that you may see")
-        row = judgements.judgement_row(
-            db, decision=decision, left=left, right=right, by=viewer.username, why=why
-        )
-        audit.append(
+        decisions.judge(
             db,
             username=viewer.username,
-            action="judgement",
-            target=f"judgement:{row.decision} {left} {right}",
-            justification=row.why,
+            decision=decision,
+            left=left,
+            right=right,
+            by=viewer.username,
+            why=why,
         )
 
-    consult(request, viewer, work)
+    change(request, work)
 
 
 @router.get("/opportunities", response_class=HTMLResponse)
@@ -325,14 +239,22 @@ def opportunities_page(
     min_score: Annotated[float, Query(ge=0, le=1)] = 0.0,
     status: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
-    found = worklist(request, viewer, kind, operation, min_score, status)
+    found = consult(
+        request,
+        viewer,
+        views.worklist,
+        kind=kind,
+        operation=operation,
+        min_score=min_score,
+        status=status,
+    )
     return render(
         request,
         "opportunities.html",
         viewer,
-        items=found[0],
-        kinds=found[1],
-        operations=found[2],
+        items=found.items,
+        kinds=found.kinds,
+        operations=found.operations,
         kind=kind,
         operation=operation,
         min_score=min_score,
@@ -340,33 +262,9 @@ def opportunities_page(
     )
 
 
-def worklist(
-    request: Request, viewer: Viewer, kind: str, operation: str, min_score: float, status: str
-) -> tuple[list[OpportunityView], list[str], list[str]]:
-    def work(access: Access, db: Session) -> tuple[list[OpportunityView], list[str], list[str]]:
-        opportunities = OpportunityAccess(access)
-        items = opportunities.worklist(
-            kind=kind or None,
-            operation=operation or None,
-            min_score=min_score,
-            status=status or None,
-        )
-        audit.append(
-            db,
-            username=viewer.username,
-            action="view-opportunities",
-            target=f"opportunities:kind={kind or '*'} operation={operation or '*'} "
-            f"min_score={min_score:g} status={status or '*'}",
-            outcome=f"{len(items)} shown"[:20],
-        )
-        return items, opportunities.kinds(), [o.id for o in access.operations()]
-
-    return consult(request, viewer, work)
-
-
 @router.get("/opportunities/{opportunity_id}", response_class=HTMLResponse)
 def opportunity_page(request: Request, viewer: CurrentViewer, opportunity_id: str) -> Response:
-    view = opportunity_view(request, viewer, opportunity_id)
+    view = consult(request, viewer, views.opportunity, opportunity_id)
     if view is None:
         raise HTTPException(status_code=404, detail="no such opportunity, or not yours to see")
     return render(
@@ -376,23 +274,6 @@ def opportunity_page(request: Request, viewer: CurrentViewer, opportunity_id: st
         item=view,
         casework=viewer.principal.role in CASEWORK,
     )
-
-
-def opportunity_view(
-    request: Request, viewer: Viewer, opportunity_id: str
-) -> OpportunityView | None:
-    def work(access: Access, db: Session) -> OpportunityView | None:
-        view = OpportunityAccess(access).opportunity(opportunity_id)
-        audit.append(
-            db,
-            username=viewer.username,
-            action="view-opportunity",
-            target=f"opportunity:{opportunity_id}",
-            outcome="ok" if view else "denied",
-        )
-        return view
-
-    return consult(request, viewer, work)
 
 
 @router.post("/opportunities/{opportunity_id}/action", dependencies=[Depends(require_csrf)])
@@ -422,30 +303,15 @@ def decide(request: Request, viewer: Viewer, opportunity_id: str, how: str, text
     if viewer.principal.role not in CASEWORK:
         raise HTTPException(status_code=403, detail="your role does not decide on opportunities")
 
-    def work(access: Access, db: Session) -> str:
-        opportunities = OpportunityAccess(access)
+    def work(db: Session) -> str:
+        opportunities = OpportunityAccess(Access(db, viewer.principal))
         if how == "action":
-            done = opportunities.action(opportunity_id, by=viewer.username, text=text.strip())
-            audit.append(
-                db,
-                username=viewer.username,
-                action="opportunity-action",
-                target=f"opportunity:{opportunity_id} action={done}",
-                justification=text.strip() or None,
-            )
-            return done
+            return opportunities.action(opportunity_id, by=viewer.username, text=text)
         opportunities.dismiss(opportunity_id, by=viewer.username, why=text)
-        audit.append(
-            db,
-            username=viewer.username,
-            action="opportunity-dismiss",
-            target=f"opportunity:{opportunity_id}",
-            justification=text.strip(),
-        )
         return "dismissed"
 
     try:
-        return consult(request, viewer, work)
+        return change(request, work)
     except ThreadlineError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from exc
 
@@ -503,7 +369,7 @@ def create_user(
         )
 
     try:
-        audit.retried(workspace_of(request).sessions, work)
+        change(request, work)
     except ThreadlineError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from exc
     return RedirectResponse("/admin/users", status_code=303)
@@ -531,7 +397,7 @@ def change_memberships(
         )
         return True
 
-    if not audit.retried(workspace_of(request).sessions, work):
+    if not change(request, work):
         raise HTTPException(status_code=404, detail="no such account")
     return RedirectResponse("/admin/users", status_code=303)
 
@@ -542,14 +408,13 @@ def audit_page(
     viewer: Administrator,
     page: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Response:
-    def work(db: Session) -> tuple[list[AuditEvent], dict[str, Any]]:
-        audit.append(db, username=viewer.username, action="audit-view", target=f"audit:page {page}")
+    def read(db: Session) -> tuple[tuple[list[AuditEvent], dict[str, Any]], audit.Note]:
         events = list(
             db.scalars(
                 select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(PAGE).offset(page * PAGE)
             )
         )
-        return events, audit.head(db)
+        return (events, audit.head(db)), audit.Note("audit-view", f"audit:page {page}")
 
-    events, head = audit.retried(workspace_of(request).sessions, work)
+    events, head = audit.consulted(workspace_of(request).sessions, viewer.username, read)
     return render(request, "audit.html", viewer, events=events, head=head, page=page)

@@ -81,26 +81,36 @@ def action_opportunity(
 ) -> Decision:
     """Raise a review action from an opportunity and mark the opportunity ``actioned``."""
     with workspace.transaction() as session:
-        opportunity = _current(session, opportunity_id)
-        action = ReviewAction(
-            opportunity_id=opportunity.id, title=opportunity.title, text=text, by=by
-        )
-        session.add(action)
-        session.flush()
-        _decide(session, opportunity, "actioned", by, text, action)
-        return Decision(opportunity.id, "actioned", action.id)
+        return raise_action(session, opportunity_id, by=by, text=text)
+
+
+def raise_action(
+    session: Session, opportunity_id: str, *, by: str, text: str | None = None
+) -> Decision:
+    """:func:`action_opportunity` in the caller's transaction (to be audited with it)."""
+    opportunity = _current(session, opportunity_id)
+    action = ReviewAction(opportunity_id=opportunity.id, title=opportunity.title, text=text, by=by)
+    session.add(action)
+    session.flush()
+    _decide(session, opportunity, "actioned", by, text, action)
+    return Decision(opportunity.id, "actioned", action.id)
 
 
 def dismiss_opportunity(
     workspace: Workspace, opportunity_id: str, *, by: str, why: str
 ) -> Decision:
     """Dismiss an opportunity; the reason is required and kept."""
+    with workspace.transaction() as session:
+        return dismiss(session, opportunity_id, by=by, why=why)
+
+
+def dismiss(session: Session, opportunity_id: str, *, by: str, why: str) -> Decision:
+    """:func:`dismiss_opportunity` in the caller's transaction (to be audited with it)."""
     if not why.strip():
         raise ThreadlineError("--why must give the reason for dismissing")
-    with workspace.transaction() as session:
-        opportunity = _current(session, opportunity_id)
-        _decide(session, opportunity, "dismissed", by, why, None)
-        return Decision(opportunity.id, "dismissed", None)
+    opportunity = _current(session, opportunity_id)
+    _decide(session, opportunity, "dismissed", by, why, None)
+    return Decision(opportunity.id, "dismissed", None)
 
 
 def opportunity_objects(
