@@ -8,13 +8,13 @@ from alembic.script import ScriptDirectory
 
 from threadline.settings import Settings
 from threadline.store.database import alembic_config
-from threadline.store.schema import Base
+from threadline.store.schema import Base, include_name
 from threadline.workspace import Workspace
 
 
 def test_models_and_migrations_agree(workspace: Workspace) -> None:
     with workspace.engine.connect() as conn:
-        context = MigrationContext.configure(conn)
+        context = MigrationContext.configure(conn, opts={"include_name": include_name})
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
 

@@ -31,6 +31,11 @@ def open_workspace(ctx: typer.Context) -> Workspace:
     return Workspace.open(settings_from(ctx))
 
 
+def operator_name() -> str:
+    """Who is accountable in the audit log for a command: ``cli:<os user>``."""
+    return f"cli:{cli_user()}"
+
+
 @contextmanager
 def consulting(workspace: Workspace, *, action: str, target: str) -> Iterator[Session]:
     """A consultation at the command line: a read-only unit of work, then its audit event
@@ -40,7 +45,7 @@ def consulting(workspace: Workspace, *, action: str, target: str) -> Iterator[Se
         yield session
     audit.retried(
         workspace.sessions,
-        lambda db: audit.append(db, username=cli_user(), action=action, target=target),
+        lambda db: audit.append(db, username=operator_name(), action=action, target=target),
     )
 
 

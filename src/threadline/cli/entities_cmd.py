@@ -8,9 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from threadline.cli.context import console, consulting, deciding, open_workspace
+from threadline.cli.context import console, consulting, deciding, open_workspace, operator_name
 from threadline.errors import ThreadlineError
-from threadline.ingest.importer import cli_user
 from threadline.resolve.export import TYPES, entity_objects, explain
 from threadline.resolve.judgements import NOT_SAME, SAME, default_user
 from threadline.security import decisions
@@ -71,7 +70,7 @@ def _judge(
             workspace,
             lambda db: decisions.judge(
                 db,
-                username=cli_user(),
+                username=operator_name(),
                 decision=decision,
                 left=left,
                 right=right,

@@ -20,6 +20,7 @@ from threadline.cli import (
     demo_cmd,
     entities_cmd,
     evaluate_cmd,
+    export_cmd,
     opportunities_cmd,
     serve_cmd,
     synth_cmd,
@@ -83,6 +84,7 @@ for command_module in (
     serve_cmd,
     evaluate_cmd,
     opportunities_cmd,
+    export_cmd,
 ):
     command_module.register(app)
 

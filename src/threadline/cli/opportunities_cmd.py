@@ -10,9 +10,8 @@ from rich.table import Table
 
 from threadline.analyse.opportunities.finding import KINDS
 from threadline.analyse.opportunities.review import history, opportunity_objects
-from threadline.cli.context import console, consulting, deciding, open_workspace
+from threadline.cli.context import console, consulting, deciding, open_workspace, operator_name
 from threadline.errors import ThreadlineError
-from threadline.ingest.importer import cli_user
 from threadline.security import decisions
 
 opportunity_app = typer.Typer(
@@ -81,7 +80,9 @@ def action_cmd(
     try:
         decision = deciding(
             workspace,
-            lambda db: decisions.action(db, opportunity, username=cli_user(), by=by, text=text),
+            lambda db: decisions.action(
+                db, opportunity, username=operator_name(), by=by, text=text
+            ),
         )
     finally:
         workspace.close()
@@ -100,7 +101,7 @@ def dismiss_cmd(
     try:
         decision = deciding(
             workspace,
-            lambda db: decisions.dismiss(db, opportunity, username=cli_user(), by=by, why=why),
+            lambda db: decisions.dismiss(db, opportunity, username=operator_name(), by=by, why=why),
         )
     finally:
         workspace.close()

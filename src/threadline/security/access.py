@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -30,6 +29,7 @@ from sqlalchemy.orm import Session, selectinload
 from threadline.domain.grading import VALID_CODES, Grading, GradingSystem, comparable
 from threadline.domain.normalise.names import name_key
 from threadline.security.policy import Relation, Role, allowed_sharing, sees_victims
+from threadline.security.search import Query, name_skeleton
 from threadline.store.entity_models import EntityMember
 from threadline.store.mention_models import Mention
 from threadline.store.models import Operation, Record, Subject
@@ -259,36 +259,6 @@ def _subject_view(subject: Subject) -> SubjectView:
     )
 
 
-def name_skeleton(word: str) -> str:
-    """A spelling-tolerant key of one name word: its first letter, then its consonants.
-
-    Repeated letters collapse and vowels after the first letter drop, so that
-    Mohammed, Muhammad, Mohamed and MOHAMMAD all give ``mhmd``.
-    """
-    key = name_key(word)
-    if not key:
-        return ""
-    out = [key[0]]
-    for ch in key[1:]:
-        if ch in "aeiouy" or ch == out[-1]:
-            continue
-        out.append(ch)
-    return "".join(out)
-
-
-def _variant_pattern(query: str) -> re.Pattern[str] | None:
-    """A pattern matching each word of ``query`` in any spelling with the same skeleton."""
-    parts = []
-    for word in query.split():
-        skeleton = name_skeleton(word)
-        if len(skeleton) < 2:
-            return None
-        parts.append("".join(f"{re.escape(ch)}[aeiouy{re.escape(ch)}]*" for ch in skeleton))
-    if not parts:
-        return None
-    return re.compile(r"(?<!\w)" + r"\W+".join(parts) + r"(?!\w)", re.IGNORECASE)
-
-
 def victim_entities(session: Session, entity_ids: Iterable[str]) -> set[str]:
     """Which of ``entity_ids`` are a victim anywhere: a victim subject or a victim mention."""
     ids = list(set(entity_ids))
@@ -371,34 +341,6 @@ def segments(body: str, spans: Sequence[Span], redactor: Redactor | None) -> lis
     if pos < len(body) or not out:
         out.append(Segment(plain(body[pos:])))
     return out
-
-
-_VOCABULARY: dict[str, tuple[float, dict[str, set[str]]]] = {}
-VOCABULARY_SECONDS = 300.0
-
-
-def name_vocabulary(session: Session) -> dict[str, set[str]]:
-    """Every word of the store's person names (subjects and person mentions), by skeleton.
-
-    Used only to widen a search to the spellings the material actually holds;
-    kept for a few minutes per database, as it changes only with imports and
-    analysis.
-    """
-    key = session.get_bind().engine.url.render_as_string(hide_password=True)
-    cached = _VOCABULARY.get(key)
-    now = time.monotonic()
-    if cached is not None and now - cached[0] < VOCABULARY_SECONDS:
-        return cached[1]
-    names = session.scalars(select(Subject.name).where(Subject.name.is_not(None)).distinct())
-    texts = session.scalars(select(Mention.text).where(Mention.type == "person").distinct())
-    vocabulary: dict[str, set[str]] = {}
-    for name in (*names, *texts):
-        for word in re.findall(r"[^\W\d_]+", name or ""):
-            skeleton = name_skeleton(word)
-            if len(skeleton) >= 2:
-                vocabulary.setdefault(skeleton, set()).add(word.casefold())
-    _VOCABULARY[key] = (now, vocabulary)
-    return vocabulary
 
 
 class Access:
@@ -592,62 +534,26 @@ class Access:
     # -- search ---------------------------------------------------------------------
 
     def search(self, query: str, *, limit: int = 50) -> list[SearchHit]:
-        """Records whose text, title or subject names match ``query``, or a spelling variant.
+        """Records whose text, title or subject names match ``query``, or a spelling of it
+        (:mod:`threadline.security.search`).
 
-        Matching runs over what this principal sees (victims already blanked
-        out), so a search never finds a record through something it hides.
+        The full-text index finds candidates among the records this principal may
+        read; the match is made over what they see (victims already blanked out),
+        so a search never finds a record through something it hides.
         """
-        query = " ".join(query.split())[:200]
-        if len(query) < 2:
+        parsed = Query.parse(self.session, query)
+        if parsed is None:
             return []
-        literal = re.compile(re.escape(query), re.IGNORECASE)
-        variant = _variant_pattern(query)
-        candidates = and_(self.record_clause(), self._prefilter(query))
+        pattern = parsed.pattern()
+        candidates = and_(self.record_clause(), parsed.candidates(self.session))
         hits: list[SearchHit] = []
         for rec, spans in self._stream(candidates, batch=100):
-            view = self._view(rec, spans)
-            hit = _match(view, literal, variant)
+            hit = _match(self._view(rec, spans), pattern)
             if hit is not None:
                 hits.append(hit)
                 if len(hits) >= limit:
                     break
         return hits
-
-    def _prefilter(self, query: str) -> ColumnElement[bool]:
-        """SQL true for records that may match: every word of the query, in one of its
-        spellings known to the store, appears in the title, text or a subject's names.
-
-        Only a narrowing: the match itself is made on the view the principal sees.
-        """
-        vocabulary = name_vocabulary(self.session)
-        conditions = []
-        for word in query.split():
-            spellings = {word.casefold()} | vocabulary.get(name_skeleton(word), set())
-            patterns = [
-                "%" + re.sub(r"([\\%_])", r"\\\1", spelling) + "%"
-                for spelling in sorted(spellings)[:50]
-            ]
-            in_text = [
-                column.ilike(pattern, escape="\\")
-                for pattern in patterns
-                for column in (Record.title, Record.text, Record.document_text)
-            ]
-            # One scan of the subjects for all spellings, not one per record.
-            named = select(Subject.record_id).where(
-                Subject.record_id.is_not(None),
-                or_(
-                    *(
-                        condition
-                        for pattern in patterns
-                        for condition in (
-                            Subject.name.ilike(pattern, escape="\\"),
-                            cast(Subject.aliases, String).ilike(pattern, escape="\\"),
-                        )
-                    )
-                ),
-            )
-            conditions.append(or_(*in_text, Record.id.in_(named)))
-        return and_(*conditions)
 
     def _stream(
         self, clause: ColumnElement[bool], batch: int = 500
@@ -683,32 +589,27 @@ class Access:
             yield self._view(rec, spans, anonymise=True)
 
 
-def _match(
-    view: RecordView, literal: re.Pattern[str], variant: re.Pattern[str] | None
-) -> SearchHit | None:
+def _match(view: RecordView, pattern: re.Pattern[str]) -> SearchHit | None:
     fields = [("title", view.title), ("text", view.text)]
     for subject in view.subjects:
         if not subject.anonymised:
             fields.append((f"subject {subject.ref}", subject.name or ""))
             fields.extend((f"alias of {subject.ref}", alias) for alias in subject.aliases)
-    for pattern in (literal, variant):
-        if pattern is None:
-            continue
-        for where, value in fields:
-            found = pattern.search(value)
-            if found:
-                start = max(0, found.start() - 80)
-                snippet = value[start : found.end() + 80]
-                summary = RecordSummary(
-                    id=view.id,
-                    operation=view.operation,
-                    kind=view.kind,
-                    date=view.date,
-                    title=view.title,
-                    grading=view.grading,
-                    sharing=view.sharing,
-                )
-                return SearchHit(record=summary, where=where, snippet=snippet)
+    for where, value in fields:
+        found = pattern.search(value)
+        if found:
+            start = max(0, found.start() - 80)
+            snippet = value[start : found.end() + 80]
+            summary = RecordSummary(
+                id=view.id,
+                operation=view.operation,
+                kind=view.kind,
+                date=view.date,
+                title=view.title,
+                grading=view.grading,
+                sharing=view.sharing,
+            )
+            return SearchHit(record=summary, where=where, snippet=snippet)
     return None
 
 

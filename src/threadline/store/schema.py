@@ -19,4 +19,14 @@ from threadline.store.models import Base
 TABLE_MODULES = (models, entity_models, security_models, mention_models, opportunity_models)
 """Every module defining tables. Add a new module here."""
 
-__all__ = ["TABLE_MODULES", "Base"]
+OUTSIDE_MODELS = "fts_"
+"""The prefix of what migrations make that no model describes: the full-text
+search indexes (migration ``0008_search``), which the database keeps itself."""
+
+
+def include_name(name: str | None, type_: str, _parents: object = None) -> bool:
+    """For Alembic's model comparison: leave out the full-text search tables and indexes."""
+    return not (type_ in ("table", "index") and (name or "").startswith(OUTSIDE_MODELS))
+
+
+__all__ = ["OUTSIDE_MODELS", "TABLE_MODULES", "Base", "include_name"]

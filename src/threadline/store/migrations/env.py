@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from threadline.store.schema import Base
+from threadline.store.schema import Base, include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -18,6 +18,7 @@ def run_migrations_online() -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_name=include_name,
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():
