@@ -28,51 +28,63 @@ RECORD_TEXT = (
 )
 SUBJECT_NAMES = "to_tsvector('simple', coalesce(name, '') || ' ' || coalesce(aliases::text, ''))"
 
-_SQLITE = {
-    "records": ("fts_records", ("title", "text", "document_text")),
-    "subjects": ("fts_subjects", ("name", "aliases")),
-}
-
-
-def _sqlite_upgrade() -> None:
-    for table, (fts, columns) in _SQLITE.items():
-        cols = ", ".join(columns)
-        new = ", ".join(f"new.{c}" for c in columns)
-        old = ", ".join(f"old.{c}" for c in columns)
-        op.execute(
-            f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content='{table}', "
-            "content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')"
-        )
-        op.execute(
-            f"CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} BEGIN "
-            f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.rowid, {new}); END"
-        )
-        op.execute(
-            f"CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} BEGIN "
-            f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old}); END"
-        )
-        op.execute(
-            f"CREATE TRIGGER {fts}_update AFTER UPDATE ON {table} BEGIN "
-            f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old}); "
-            f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.rowid, {new}); END"
-        )
-        op.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+SQLITE_UPGRADE = (
+    # Records: title, text and document text, keyed by the table's rowid.
+    "CREATE VIRTUAL TABLE fts_records USING fts5(title, text, document_text, "
+    "content='records', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER fts_records_insert AFTER INSERT ON records BEGIN "
+    "INSERT INTO fts_records(rowid, title, text, document_text) "
+    "VALUES (new.rowid, new.title, new.text, new.document_text); END",
+    "CREATE TRIGGER fts_records_delete AFTER DELETE ON records BEGIN "
+    "INSERT INTO fts_records(fts_records, rowid, title, text, document_text) "
+    "VALUES ('delete', old.rowid, old.title, old.text, old.document_text); END",
+    "CREATE TRIGGER fts_records_update AFTER UPDATE ON records BEGIN "
+    "INSERT INTO fts_records(fts_records, rowid, title, text, document_text) "
+    "VALUES ('delete', old.rowid, old.title, old.text, old.document_text); "
+    "INSERT INTO fts_records(rowid, title, text, document_text) "
+    "VALUES (new.rowid, new.title, new.text, new.document_text); END",
+    "INSERT INTO fts_records(fts_records) VALUES ('rebuild')",
+    # Subjects: name and aliases (a JSON array, whose words the tokenizer finds).
+    "CREATE VIRTUAL TABLE fts_subjects USING fts5(name, aliases, "
+    "content='subjects', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER fts_subjects_insert AFTER INSERT ON subjects BEGIN "
+    "INSERT INTO fts_subjects(rowid, name, aliases) VALUES (new.rowid, new.name, new.aliases); END",
+    "CREATE TRIGGER fts_subjects_delete AFTER DELETE ON subjects BEGIN "
+    "INSERT INTO fts_subjects(fts_subjects, rowid, name, aliases) "
+    "VALUES ('delete', old.rowid, old.name, old.aliases); END",
+    "CREATE TRIGGER fts_subjects_update AFTER UPDATE ON subjects BEGIN "
+    "INSERT INTO fts_subjects(fts_subjects, rowid, name, aliases) "
+    "VALUES ('delete', old.rowid, old.name, old.aliases); "
+    "INSERT INTO fts_subjects(rowid, name, aliases) VALUES (new.rowid, new.name, new.aliases); END",
+    "INSERT INTO fts_subjects(fts_subjects) VALUES ('rebuild')",
+)
+SQLITE_DOWNGRADE = tuple(
+    f"DROP {what} IF EXISTS {name}"
+    for what, name in (
+        *(
+            ("TRIGGER", f"fts_{t}_{e}")
+            for t in ("records", "subjects")
+            for e in ("insert", "delete", "update")
+        ),
+        ("TABLE", "fts_records"),
+        ("TABLE", "fts_subjects"),
+    )
+)
 
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        _sqlite_upgrade()
+        for statement in SQLITE_UPGRADE:
+            op.execute(statement)
         return
-    op.execute(f"CREATE INDEX fts_records ON records USING gin ({RECORD_TEXT})")
-    op.execute(f"CREATE INDEX fts_subjects ON subjects USING gin ({SUBJECT_NAMES})")
+    op.execute("CREATE INDEX fts_records ON records USING gin (" + RECORD_TEXT + ")")
+    op.execute("CREATE INDEX fts_subjects ON subjects USING gin (" + SUBJECT_NAMES + ")")
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        for fts, _ in _SQLITE.values():
-            for trigger in ("insert", "delete", "update"):
-                op.execute(f"DROP TRIGGER IF EXISTS {fts}_{trigger}")
-            op.execute(f"DROP TABLE IF EXISTS {fts}")
+        for statement in SQLITE_DOWNGRADE:
+            op.execute(statement)
         return
     op.execute("DROP INDEX IF EXISTS fts_records")
     op.execute("DROP INDEX IF EXISTS fts_subjects")
