@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from threadline.analyse.pipeline import StageProgress, analyse
+from threadline.analyse.stage import StageProgress
 from threadline.cli.context import console, err_console, open_workspace
 
 
@@ -42,6 +42,9 @@ def analyse_cmd(
 
     Incremental: a stage works on what changed since it last ran.
     """
+    # The stages load spaCy, Splink and networkx: imported here, not when the CLI starts.
+    from threadline.analyse.pipeline import analyse
+
     workspace = open_workspace(ctx)
     try:
         with Progress(

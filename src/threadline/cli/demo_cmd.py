@@ -12,7 +12,6 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from threadline.analyse.pipeline import analyse
 from threadline.cli.context import console, settings_from
 from threadline.ingest import import_bundle
 from threadline.security import accounts, audit
@@ -56,6 +55,8 @@ def demo(
     root = ctx.find_root()
     if (root.obj or {}).get("workspace") is None and not _env_workspace():
         settings = settings.model_copy(update={"workspace": directory / "workspace"})
+    from threadline.analyse.pipeline import analyse  # loads spaCy and Splink: only when needed
+
     workspace = Workspace.create(settings)
     try:
         summary = import_bundle(workspace, bundle)
