@@ -10,13 +10,19 @@ matching neither) the causes found in what it is about:
 - ``entity split``: the true person's subjects (or the true key's spans and
   records) are spread over more than one entity;
 - ``span not joined``: an extracted mention overlaps a true span of it in the
-  opportunity's records, but sits in no entity or in another entity;
+  opportunity's records (or, failing any other cause there, in any record:
+  a span elsewhere can join records or count them), but sits in no entity or
+  in another entity;
 - ``extraction miss``: a true span of it in the opportunity's records has no
   extracted mention overlapping it (Jaccard >= 0.5, the evaluator's rule);
 - ``no true entity``: the prediction's entity maps to nothing in the truth;
-- ``detector rule``: none of these (the entity is clean): the detector, its
-  inputs outside resolution (e.g. an event or action not about it), or the
-  evaluator's mapping.
+- ``another entity``: what it is about is clean, but another true person or
+  identifier in its records has one of the causes above (a victim split in
+  two makes three victims of two; a covering person merged with another
+  makes a phone's cross-operation link "covered");
+- ``detector rule``: none of these: the detector, its inputs outside
+  resolution (e.g. an event or action not about it), or the evaluator's
+  mapping.
 
 An item can have several causes; the table counts it under the first in the
 order above, and ``--examples`` prints a few of each.
@@ -33,6 +39,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from threadline.evaluate import Truth
 from threadline.evaluate.mentions import span_jaccard
 from threadline.evaluate.opportunities import (
@@ -46,6 +54,7 @@ from threadline.evaluate.opportunities import (
 from threadline.evaluate.truth import TruthOpportunity, TruthSpan, canonical_identifier
 from threadline.evaluate.workspace import workspace_prediction
 from threadline.settings import Settings
+from threadline.store.entity_models import EntityMember
 from threadline.workspace import Workspace
 
 CAUSES = (
@@ -54,6 +63,7 @@ CAUSES = (
     "span not joined",
     "extraction miss",
     "no true entity",
+    "another entity",
     "detector rule",
 )
 MIN_JACCARD = 0.5
@@ -62,8 +72,19 @@ MIN_JACCARD = 0.5
 class Resolution:
     """The workspace's mentions and entities, indexed to answer the causes."""
 
-    def __init__(self, truth: Truth, entities: Sequence[Mapping[str, Any]], mentions: Any) -> None:
+    def __init__(
+        self,
+        truth: Truth,
+        entities: Sequence[Mapping[str, Any]],
+        mentions: Any,
+        holders: Mapping[str, set[str]],
+        true_holders: Mapping[str, Sequence[str]],
+    ) -> None:
         self.truth = truth
+        self.holders = holders
+        """Subject ref → the identifier or place entities it holds as its own."""
+        self.true_holders = true_holders
+        """True identifier key → the subject refs holding it."""
         self.targets = EntityTargets(truth, entities)
         self.entity_of_subject: dict[str, str] = {}
         self.entity_of_span: dict[tuple[str, int, int], str] = {}
@@ -97,6 +118,14 @@ class Resolution:
             found |= {
                 self.entity_of_subject[r] for r in person.subjects if r in self.entity_of_subject
             }
+        ident = self.truth.identifiers.get(key)
+        if ident is not None:
+            for ref in self.true_holders.get(key, ()):
+                found |= {
+                    e
+                    for e in self.holders.get(ref, ())
+                    if (self.entities.get(e) or {}).get("type") == ident.type
+                }
         return found
 
     def main_entity(self, key: str) -> str | None:
@@ -140,8 +169,8 @@ class Resolution:
                 return True
         return False
 
-    def causes(self, key: str, records: Iterable[str]) -> list[str]:
-        """Causes found for the true person or key, within ``records`` for spans."""
+    def causes(self, key: str, records: Iterable[str] | None) -> list[str]:
+        """Causes found for the true person or key; spans only in ``records`` unless None."""
         found: list[str] = []
         entities = self.entities_of(key)
         main = self.main_entity(key)
@@ -151,9 +180,9 @@ class Resolution:
             found.append("wrong merge")
         if len(entities) > 1:
             found.append("entity split")
-        wanted = set(records)
+        wanted = set(records) if records is not None else None
         for span in self.spans_of(key):
-            if span.record not in wanted:
+            if wanted is not None and span.record not in wanted:
                 continue
             overlapping = self._overlapping(span)
             if not overlapping:
@@ -173,6 +202,14 @@ def primary(causes: Iterable[str]) -> str:
     return "detector rule"
 
 
+def keys_in(truth: Truth, true_holders: Mapping[str, Sequence[str]], records: set[str]) -> set[str]:
+    """Every true person and identifier in the records (subjects, holders, spans)."""
+    keys = {p for r, p in truth.person_of_subject.items() if r.split("/")[0] in records}
+    keys |= {s.key for r in records for s in truth.spans_by_record.get(r, ())}
+    keys |= {k for k, refs in true_holders.items() if any(r.split("/")[0] in records for r in refs)}
+    return keys
+
+
 def about_keys(truth: Truth, entry: TruthOpportunity) -> list[str]:
     """What a true entry is about: its person or key; for a record kind, who is in the record."""
     if entry.kind not in RECORD_KINDS:
@@ -183,9 +220,31 @@ def about_keys(truth: Truth, entry: TruthOpportunity) -> list[str]:
     return sorted(keys)
 
 
-def diagnose(workspace: Workspace, truth: Truth) -> dict[str, Any]:
+def diagnose(workspace: Workspace, truth_path: Path) -> dict[str, Any]:
+    truth = Truth.load(truth_path)
     prediction = workspace_prediction(workspace)
-    resolution = Resolution(truth, prediction.entities, prediction.mentions)
+    holders: dict[str, set[str]] = defaultdict(set)
+    with workspace.reading() as session:
+        for eid, ref in session.execute(
+            select(EntityMember.entity_id, EntityMember.ref).where(
+                (EntityMember.kind == "holder")
+                | ((EntityMember.kind == "subject") & EntityMember.via.is_not(None))
+            )
+        ):
+            holders[ref].add(eid)
+    true_holders = {
+        key: list(value.get("subjects") or ())
+        for key, value in json.loads(truth_path.read_text(encoding="utf-8"))["identifiers"].items()
+    }
+    resolution = Resolution(truth, prediction.entities, prediction.mentions, holders, true_holders)
+
+    def related(about: Iterable[str], records: Sequence[str]) -> list[str]:
+        others = sorted(keys_in(truth, true_holders, set(records)) - set(about))
+        for scope in (records, None):
+            if any(resolution.causes(key, scope) for key in others):
+                return ["another entity"]
+        return []
+
     true_ledger = _Ledger(truth.opportunities)
     near_ledger = _Ledger(truth.near_misses)
     table: dict[str, Counter[tuple[str, str]]] = {
@@ -217,13 +276,20 @@ def diagnose(workspace: Workspace, truth: Truth) -> dict[str, Any]:
         causes = [c for key in targets for c in resolution.causes(key, records)]
         if not targets:
             causes.append("no true entity")
+        if not causes:  # a span elsewhere (it joins records, or counts them)
+            causes = [c for key in targets for c in resolution.causes(key, None)]
+        if not causes:
+            causes = related(targets, records)
         note(what, kind, causes, f"{item.get('id')} {item.get('title', '')[:100]} -> {targets}")
     for index, entry in enumerate(truth.opportunities):
         if index in true_ledger.used:
             continue
-        causes = [
-            c for key in about_keys(truth, entry) for c in resolution.causes(key, entry.records)
-        ]
+        about_them = about_keys(truth, entry)
+        causes = [c for key in about_them for c in resolution.causes(key, entry.records)]
+        if not causes:
+            causes = [c for key in about_them for c in resolution.causes(key, None)]
+        if not causes:
+            causes = related(about_them, entry.records)
         about = entry.anchor if entry.kind in RECORD_KINDS else ", ".join(sorted(entry.targets))
         note("missed", entry.kind, causes, f"{about} records {list(entry.records)[:6]}: {causes}")
     return {"table": table, "examples": examples}
@@ -258,7 +324,7 @@ def main() -> None:
     args = parser.parse_args()
     workspace = Workspace.open(Settings(workspace=args.workspace))
     try:
-        found = diagnose(workspace, Truth.load(args.truth))
+        found = diagnose(workspace, args.truth)
     finally:
         workspace.close()
     print_table(found, args.examples)
