@@ -67,8 +67,9 @@ def run_stages(workspace: Workspace, label: str) -> dict[str, float]:
     seconds: dict[str, float] = {}
     for stage in registered_stages():
         started = time.perf_counter()
+        reports = []
         try:
-            analyse(workspace, only=[stage.name])
+            reports = analyse(workspace, only=[stage.name])
         except Exception as exc:
             print(
                 f"  {label} {stage.name} FAILED after {time.perf_counter() - started:.1f} s: "
@@ -78,7 +79,7 @@ def run_stages(workspace: Workspace, label: str) -> dict[str, float]:
             os.environ["THREADLINE_RESOLVE_FULL"] = "1"
             started = time.perf_counter()
             try:
-                analyse(workspace, only=[stage.name])
+                reports = analyse(workspace, only=[stage.name])
             except Exception as again:
                 print(f"  {label} {stage.name} FAILED again: {again!r}"[:300], flush=True)
                 raise
@@ -92,6 +93,8 @@ def run_stages(workspace: Workspace, label: str) -> dict[str, float]:
             f"at {time.strftime('%H:%M:%S')}",
             flush=True,
         )
+        if stage.name in ("graph", "detect") and reports:
+            print(f"    {stage.name} counts: {json.dumps(reports[0].counts)}", flush=True)
     return seconds
 
 

@@ -91,6 +91,8 @@ class Resolution:
         self.mentions: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
         self.entities = {str(e["id"]): e for e in entities}
         self.of_key: dict[str, set[str]] = defaultdict(set)
+        self.location_of_record: dict[str, set[str]] = defaultdict(set)
+        """Record → the place entities its ``locations`` field was joined to."""
         for e in entities:
             eid = str(e["id"])
             for ref in e.get("subjects") or ():
@@ -100,6 +102,9 @@ class Resolution:
                     self.entity_of_span[(m["record"], int(m["start"]), int(m["end"]))] = eid
             for key in self.targets.targets(eid):
                 self.of_key[key].add(eid)
+            if e.get("type") == "location":
+                for record in e.get("records") or ():
+                    self.location_of_record[record].add(eid)
         for m in mentions:
             self.mentions[m["record"]].append((int(m["start"]), int(m["end"]), m["type"]))
 
@@ -119,6 +124,8 @@ class Resolution:
                 self.entity_of_subject[r] for r in person.subjects if r in self.entity_of_subject
             }
         ident = self.truth.identifiers.get(key)
+        if ident is not None and ident.type == "location":
+            found |= {e for r in ident.records for e in self.location_of_record.get(r, ())}
         if ident is not None:
             for ref in self.true_holders.get(key, ()):
                 found |= {
