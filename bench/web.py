@@ -49,8 +49,10 @@ from threadline.workspace import Workspace
 PASSWORD = "bench password 123"
 
 
-def prepare(root: Path, scale: float, users: int, run_analysis: bool) -> dict[str, list[str]]:
-    settings = Settings(workspace=root / "workspace", database_url=None)
+def prepare(
+    root: Path, scale: float, users: int, run_analysis: bool, database_url: str | None
+) -> dict[str, list[str]]:
+    settings = Settings(workspace=root / "workspace", database_url=database_url)
     bundle = root / f"bundle-{scale:g}"
     if not (bundle / "manifest.json").exists():
         started = time.perf_counter()
@@ -61,7 +63,9 @@ def prepare(root: Path, scale: float, users: int, run_analysis: bool) -> dict[st
         started = time.perf_counter()
         import_bundle(workspace, bundle)
         print(f"imported in {time.perf_counter() - started:.0f} s", flush=True)
-        if run_analysis:
+        with workspace.reading() as session:
+            analysed = session.scalar(select(Entity.id).limit(1)) is not None
+        if run_analysis and not analysed:
             started = time.perf_counter()
             analyse(workspace)
             print(f"analysed in {time.perf_counter() - started:.0f} s", flush=True)
@@ -173,13 +177,20 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=None)
     parser.add_argument("--analyse", action="store_true")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("THREADLINE_DATABASE_URL"),
+        help="a PostgreSQL URL (default THREADLINE_DATABASE_URL; SQLite without)",
+    )
     args = parser.parse_args()
     root = args.dir or Path(tempfile.mkdtemp(prefix="threadline-bench-web-"))
     root.mkdir(parents=True, exist_ok=True)
-    data = prepare(root, args.scale, args.users, args.analyse)
+    data = prepare(root, args.scale, args.users, args.analyse, args.database_url)
     port = free_port()
     env = dict(os.environ, THREADLINE_WORKSPACE=str(root / "workspace"))
     env.pop("THREADLINE_DATABASE_URL", None)
+    if args.database_url:
+        env["THREADLINE_DATABASE_URL"] = args.database_url
     server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("threadline")),
@@ -216,11 +227,13 @@ def main() -> None:
         for user in users:
             user.start()
         barrier.wait()
+        load_before = os.getloadavg()
         started = time.perf_counter()
         for _ in users:
             for label, elapsed in results.get(timeout=3600):
                 timings[label].append(elapsed)
         wall = time.perf_counter() - started
+        load_after = os.getloadavg()
         for user in users:
             user.join()
     finally:
@@ -232,7 +245,13 @@ def main() -> None:
         f"\nthreadline web, scale {args.scale:g} ({data['count'][0]} records), "
         f"{args.users} concurrent users, {args.rounds} rounds each, "
         f"{args.workers} uvicorn worker(s), "
-        f"SQLite, loopback"
+        f"{'PostgreSQL' if args.database_url else 'SQLite'}, loopback"
+    )
+    print(
+        "load average (1, 5, 15 min) at the start "
+        + ", ".join(f"{v:.1f}" for v in load_before)
+        + "; at the end "
+        + ", ".join(f"{v:.1f}" for v in load_after)
     )
     print(f"{total} requests in {wall:.1f} s: {total / wall:.1f} requests/s\n")
     print(f"{'page or call':32} {'n':>5} {'p50 ms':>9} {'p95 ms':>9} {'p50 / baseline':>15}")

@@ -92,7 +92,8 @@ def test_a_victim_mention_not_matching_a_subject_is_still_hidden(
         analyst = Access(session, Principal("x", Role.ANALYST, frozenset({"ALPHA"})))
         record = analyst.record(rid)
         assert record is not None and "QUILLFEATHER" not in record.text
-        assert "[victim]" in record.text
+        # Blanked by the mention, or by the name the victim's entity knows her by.
+        assert "[victim" in record.text
 
 
 def test_a_victims_own_phone_is_hidden_as_theirs(

@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
 
 from sqlalchemy import ColumnElement, String, and_, cast, false, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from threadline.domain.grading import VALID_CODES, Grading, GradingSystem, comparable
 from threadline.domain.normalise.names import name_key
+from threadline.resolve.variants import canonical_forename, canonical_surname, fold, soundex
 from threadline.security.policy import Relation, Role, allowed_sharing, sees_victims
 from threadline.security.search import Query, name_skeleton
 from threadline.store.entity_models import EntityMember
@@ -110,9 +112,15 @@ class RecordSummary:
     grading: str | None
     sharing: str
 
+    def summary(self) -> RecordSummary:
+        """Just the summary (of a :class:`RecordView`, without its content)."""
+        return RecordSummary(**{f.name: getattr(self, f.name) for f in fields(RecordSummary)})
+
 
 @dataclass(frozen=True)
 class RecordView(RecordSummary):
+    """A record as a person may see it (a :class:`RecordSummary` with its content)."""
+
     received: dt.date | None = None
     text: str = ""
     author: str | None = None
@@ -182,20 +190,38 @@ def _grading_label(rec: Record) -> str | None:
 
 
 class Redactor:
-    """Blanks the victims of one record out of its text, for roles that may not see them."""
+    """Blanks the victims of one record out of its text, for roles that may not see them.
 
-    def __init__(self, subjects: Sequence[Subject]) -> None:
+    What it blanks: each victim subject's name, aliases and identifying details
+    as written; every other name the store knows the victim by (``known``: the
+    names, aliases and mention texts of the entity the victim was resolved
+    into); and any word of the text that is a spelling of one of those names
+    (the same skeleton, the same group in the name-variant table, or, for a
+    capitalised word, the same Soundex code), which catches misspellings that
+    neither a subject field nor extraction caught. It errs towards blanking.
+    """
+
+    def __init__(
+        self, subjects: Sequence[Subject], known: Mapping[str, Iterable[str]] | None = None
+    ) -> None:
         self.labels: dict[str, str] = {}
         patterns: list[tuple[str, str]] = []
+        self._spellings = NameSpellings()
         for subject in subjects:
             if subject.role != "victim":
                 continue
             label = f"[victim {len(self.labels) + 1}]"
             self.labels[subject.ref] = label
-            names = [subject.name or "", *(str(a) for a in subject.aliases or [])]
+            names = [
+                subject.name or "",
+                *(str(a) for a in subject.aliases or []),
+                *(known or {}).get(subject.ref, ()),
+            ]
             for name in names:
                 patterns.append((name, label))
-                patterns.extend((word, label) for word in _name_words(name))
+                for word in _name_words(name):
+                    patterns.append((word, label))
+                    self._spellings.add(word, label)
             for value in (subject.address, subject.postcode, *subject.phones, *subject.vehicles):
                 if value:
                     patterns.append((str(value), REDACTED))
@@ -214,7 +240,10 @@ class Redactor:
     def text(self, value: str | None) -> str:
         if not value or self._pattern is None:
             return value or ""
-        return self._pattern.sub(lambda m: self._labels.get(m.group(0).casefold(), REDACTED), value)
+        written = self._pattern.sub(
+            lambda m: self._labels.get(m.group(0).casefold(), REDACTED), value
+        )
+        return _WORD.sub(lambda m: self._spellings.label(m.group(0)) or m.group(0), written)
 
     def subject(self, subject: Subject) -> SubjectView:
         label = self.labels.get(subject.ref)
@@ -235,6 +264,49 @@ class Redactor:
             nominal=None,
             anonymised=True,
         )
+
+
+_WORD = re.compile(r"(?<![\w\[])[^\W\d_][\w'\u2019]*")
+
+
+class NameSpellings:
+    """Name words and the labels they stand for, found again in other spellings."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, str] = {}
+        self._by_sound: dict[str, str] = {}
+
+    def add(self, word: str, label: str) -> None:
+        for key in _spelling_keys(word):
+            self._by_key.setdefault(key, label)
+        sound = soundex(fold(word))
+        if sound:
+            self._by_sound.setdefault(sound, label)
+
+    def label(self, word: str) -> str | None:
+        """The label of the name ``word`` is a spelling of, or None."""
+        if len(name_key(word)) < 3:
+            return None
+        for key in _spelling_keys(word):
+            if key in self._by_key:
+                return self._by_key[key]
+        if word[:1].isupper():
+            sound = soundex(fold(word))
+            if sound and sound in self._by_sound:
+                return self._by_sound[sound]
+        return None
+
+
+@lru_cache(maxsize=65536)
+def _spelling_keys(word: str) -> tuple[str, ...]:
+    key = fold(word)
+    if len(key) < 3:
+        return ()
+    keys = [f"f:{canonical_forename(key)}", f"s:{canonical_surname(key)}"]
+    skeleton = name_skeleton(word)
+    if len(skeleton) >= 3:
+        keys.append(f"k:{skeleton}")
+    return tuple(keys)
 
 
 def _name_words(name: str) -> list[str]:
@@ -283,6 +355,34 @@ def victim_entities(session: Session, entity_ids: Iterable[str]) -> set[str]:
         .where(EntityMember.entity_id.in_(ids), Mention.role == "victim")
     )
     return set(session.scalars(by_subject.union(by_mention)))
+
+
+def victim_names(session: Session, refs: Iterable[str]) -> dict[str, set[str]]:
+    """Every name the store knows each victim subject of ``refs`` by: the names, aliases
+    and mention texts of the entity it was resolved into (empty before analysis)."""
+    wanted = list(set(refs))
+    out: dict[str, set[str]] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        same = aliased(EntityMember)
+        rows = session.execute(
+            select(EntityMember.ref, same.kind, same.text, Subject.name, Subject.aliases)
+            .join(same, same.entity_id == EntityMember.entity_id)
+            .outerjoin(Subject, and_(same.kind == "subject", Subject.ref == same.ref))
+            .where(
+                EntityMember.kind == "subject",
+                EntityMember.ref.in_(chunk),
+                same.kind.in_(("subject", "mention")),
+            )
+        ).all()
+        for ref, kind, text, name, aliases in rows:
+            names = out.setdefault(ref, set())
+            if kind == "mention" and text:
+                names.add(str(text))
+            if name:
+                names.add(str(name))
+            names.update(str(a) for a in aliases or [])
+    return out
 
 
 def spans_for(session: Session, record_ids: Sequence[str]) -> dict[str, list[Span]]:
@@ -361,6 +461,7 @@ class Access:
         self.partner = partner
         """A pack for a partner agency: only what may be shared with one, too."""
         self.relations = self._relations()
+        self._victim_names: dict[str, set[str]] = {}
 
     def publishing(self, *, partner: bool = False) -> Access:
         """The same principal's view of what may leave the system (exports): victims
@@ -460,6 +561,8 @@ class Access:
             query = query.where(Record.kind == kind)
         query = query.order_by(Record.date, Record.id).limit(limit).offset(offset)
         recs = list(self.session.scalars(query.options(selectinload(Record.subjects))))
+        if not self.sees_victims:
+            self.know_victims(s for rec in recs for s in rec.subjects)
         return [self._summary(rec, self._redactor(rec)) for rec in recs]
 
     def record_ids(self, *, operation: str | None = None) -> set[str]:
@@ -487,16 +590,32 @@ class Access:
         out: list[RecordSummary] = []
         for start in range(0, len(record_ids), 500):
             chunk = record_ids[start : start + 500]
-            recs = self.session.scalars(
-                select(Record)
-                .where(Record.id.in_(chunk), self.record_clause())
-                .options(selectinload(Record.subjects))
+            recs = list(
+                self.session.scalars(
+                    select(Record)
+                    .where(Record.id.in_(chunk), self.record_clause())
+                    .options(selectinload(Record.subjects))
+                )
             )
+            if not self.sees_victims:
+                self.know_victims(s for rec in recs for s in rec.subjects)
             out.extend(self._summary(rec, self._redactor(rec)) for rec in recs)
         return out
 
     def _redactor(self, rec: Record) -> Redactor | None:
-        return None if self.sees_victims else Redactor(rec.subjects)
+        return None if self.sees_victims else self.redactor(rec.subjects)
+
+    def redactor(self, subjects: Sequence[Subject]) -> Redactor:
+        """A redactor for these subjects' victims, with every name the store knows them by."""
+        self.know_victims(subjects)
+        return Redactor(subjects, self._victim_names)
+
+    def know_victims(self, subjects: Iterable[Subject]) -> None:
+        """Look up, in one query, the other names of the victims among ``subjects``."""
+        refs = {s.ref for s in subjects if s.role == "victim"} - self._victim_names.keys()
+        if refs:
+            found = victim_names(self.session, refs)
+            self._victim_names.update({ref: found.get(ref, set()) for ref in refs})
 
     def _summary(self, rec: Record, redactor: Redactor | None) -> RecordSummary:
         title = rec.title or ""
@@ -513,7 +632,7 @@ class Access:
     def _view(
         self, rec: Record, spans: Sequence[Span] = (), *, anonymise: bool = False
     ) -> RecordView:
-        redactor = Redactor(rec.subjects) if anonymise or not self.sees_victims else None
+        redactor = self.redactor(rec.subjects) if anonymise or not self.sees_victims else None
         summary = self._summary(rec, redactor)
         pieces = segments(rec.body, spans, redactor)
         return RecordView(
@@ -573,7 +692,10 @@ class Access:
                     selectinload(Record.links),
                 )
             )
-            for rec in recs:
+            loaded = list(recs)
+            if not self.sees_victims or self.publish:
+                self.know_victims(s for rec in loaded for s in rec.subjects)
+            for rec in loaded:
                 yield rec, spans.get(rec.id, [])
             self.session.expunge_all()
 
@@ -600,16 +722,7 @@ def _match(view: RecordView, pattern: re.Pattern[str]) -> SearchHit | None:
         if found:
             start = max(0, found.start() - 80)
             snippet = value[start : found.end() + 80]
-            summary = RecordSummary(
-                id=view.id,
-                operation=view.operation,
-                kind=view.kind,
-                date=view.date,
-                title=view.title,
-                grading=view.grading,
-                sharing=view.sharing,
-            )
-            return SearchHit(record=summary, where=where, snippet=snippet)
+            return SearchHit(record=view.summary(), where=where, snippet=snippet)
     return None
 
 

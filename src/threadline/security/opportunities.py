@@ -63,7 +63,7 @@ class OpportunityAccess:
         subjects = list(
             self.session.scalars(select(Subject).where(Subject.record_id.in_(record_ids)))
         )
-        return Redactor(subjects)
+        return self.access.redactor(subjects)
 
     def _view(self, row: Opportunity, status: OpportunityStatus | None) -> OpportunityView:
         records = [str(r) for r in row.records]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from threadline.security.access import OperationView, RecordSummary, RecordView
 from threadline.security.opportunities import OpportunityView
 from threadline.web import views
 from threadline.web.auth import require_csrf
-from threadline.web.deps import CurrentViewer, consult
+from threadline.web.deps import CurrentViewer, WorklistQuery, consult, found
 from threadline.web.pages import export_response
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -88,23 +88,20 @@ def operation_records(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     """One page of an operation's records (audited as a consultation of the operation)."""
-    found = consult(request, viewer, views.operation, operation_id, limit=limit, offset=offset)
-    if found is None:
-        raise HTTPException(status_code=404, detail="no such operation, or not yours to see")
+    shown = found(
+        request, viewer, "operation", views.operation, operation_id, limit=limit, offset=offset
+    )
     return {
-        "operation": _operation(found.operation),
-        "total": found.count,
-        "records": [_summary(r) for r in found.records],
+        "operation": _operation(shown.operation),
+        "total": shown.count,
+        "records": [_summary(r) for r in shown.records],
     }
 
 
 @router.get("/records/{record_id}")
 def record(request: Request, viewer: CurrentViewer, record_id: str) -> dict[str, Any]:
     """One record, as the viewer may see it (victims anonymised for roles that may not see them)."""
-    view = consult(request, viewer, views.record, record_id)
-    if view is None:
-        raise HTTPException(status_code=404, detail="no such record, or not yours to see")
-    return _record(view)
+    return _record(found(request, viewer, "record", views.record, record_id))
 
 
 @router.get("/search")
@@ -139,9 +136,7 @@ def export(request: Request, viewer: CurrentViewer, body: ExportRequest) -> Resp
 @router.get("/entities/{entity_id}")
 def entity(request: Request, viewer: CurrentViewer, entity_id: str) -> dict[str, Any]:
     """One entity, from the material the viewer may see (victims anonymised as the role asks)."""
-    view = consult(request, viewer, views.entity, entity_id)
-    if view is None:
-        raise HTTPException(status_code=404, detail="no such entity, or not yours to see")
+    view = found(request, viewer, "entity", views.entity, entity_id)
     return {
         "id": view.id,
         "type": view.type,
@@ -161,40 +156,21 @@ def entity_graph(
     request: Request, viewer: CurrentViewer, entity_id: str
 ) -> dict[str, list[dict[str, object]]]:
     """The entity and its neighbours (by shared records) for the link chart."""
-    graph = consult(request, viewer, views.entity_graph, entity_id)
-    if graph is None:
-        raise HTTPException(status_code=404, detail="no such entity, or not yours to see")
-    return graph
+    return found(request, viewer, "entity", views.entity_graph, entity_id)
 
 
 @router.get("/opportunities")
 def opportunities(
-    request: Request,
-    viewer: CurrentViewer,
-    kind: Annotated[str, Query(max_length=40)] = "",
-    operation: Annotated[str, Query(max_length=200)] = "",
-    min_score: Annotated[float, Query(ge=0, le=1)] = 0.0,
-    status: Annotated[str, Query(max_length=20)] = "",
+    request: Request, viewer: CurrentViewer, filters: WorklistQuery
 ) -> list[dict[str, Any]]:
     """The opportunity worklist, best first: only those whose evidence the viewer may all see."""
-    found = consult(
-        request,
-        viewer,
-        views.worklist,
-        kind=kind,
-        operation=operation,
-        min_score=min_score,
-        status=status,
-    )
-    return [_opportunity(o) for o in found.items]
+    return [_opportunity(o) for o in consult(request, viewer, views.worklist, filters).items]
 
 
 @router.get("/opportunities/{opportunity_id}")
 def opportunity(request: Request, viewer: CurrentViewer, opportunity_id: str) -> dict[str, Any]:
     """One opportunity with its evidence records and history."""
-    view = consult(request, viewer, views.opportunity, opportunity_id)
-    if view is None:
-        raise HTTPException(status_code=404, detail="no such opportunity, or not yours to see")
+    view = found(request, viewer, "opportunity", views.opportunity, opportunity_id)
     return _opportunity(view) | {
         "evidence": [_summary(r) for r in view.evidence],
         "history": view.history,

@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -25,6 +26,8 @@ from threadline.web.auth import SignInRequired
 from threadline.workspace import Workspace
 
 HERE = Path(__file__).parent
+THREADS = 8
+"""Requests one worker process runs at once (its thread pool; the database pool is larger)."""
 ROUTERS = (signin.router, pages.router, api.router)
 """Every router of the app: the tests walk them to check each state change needs CSRF."""
 CSP = (
@@ -48,6 +51,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Handlers are synchronous and run in anyio's thread pool (40 threads by default):
+        # on 2 cores, more than a few threads per worker only queue on the GIL and the
+        # database pool, so each worker runs at most THREADS requests at once.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
         workspace = Workspace.open(settings or Settings())
         app.state.workspace = workspace
         try:

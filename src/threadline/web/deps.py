@@ -6,13 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Concatenate, ParamSpec, TypeVar
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Query, Request
 from sqlalchemy.orm import Session
 
 from threadline.security import audit
 from threadline.security.access import Access, Principal
 from threadline.security.policy import ADMINISTRATION
 from threadline.web.auth import SignInRequired, load_session, needs_touch, touch_session
+from threadline.web.views import WorklistFilter
 from threadline.workspace import Workspace
 
 T = TypeVar("T")
@@ -82,6 +83,34 @@ def consult(
         viewer.username,
         lambda db: view(Access(db, viewer.principal), *args, **kwargs),
     )
+
+
+def found(
+    request: Request,
+    viewer: Viewer,
+    what: str,
+    view: Callable[Concatenate[Access, P], tuple[T | None, audit.Note]],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """:func:`consult` for one thing: 404 (the same for missing and refused) when there is none."""
+    result = consult(request, viewer, view, *args, **kwargs)
+    if result is None:
+        raise HTTPException(status_code=404, detail=f"no such {what}, or not yours to see")
+    return result
+
+
+def worklist_filter(
+    kind: Annotated[str, Query(max_length=40)] = "",
+    operation: Annotated[str, Query(max_length=200)] = "",
+    min_score: Annotated[float, Query(ge=0, le=1)] = 0.0,
+    status: Annotated[str, Query(max_length=20)] = "",
+) -> WorklistFilter:
+    """The worklist's filters, from the query string of the page or the API call."""
+    return WorklistFilter(kind=kind, operation=operation, min_score=min_score, status=status)
+
+
+WorklistQuery = Annotated[WorklistFilter, Depends(worklist_filter)]
 
 
 def change(request: Request, work: Callable[[Session], T]) -> T:

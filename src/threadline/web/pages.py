@@ -24,8 +24,10 @@ from threadline.web.deps import (
     Administrator,
     CurrentViewer,
     Viewer,
+    WorklistQuery,
     change,
     consult,
+    found,
     workspace_of,
 )
 from threadline.web.views import PAGE
@@ -60,17 +62,17 @@ def umbrella_tree(ops: list[Any]) -> list[tuple[Any, list[Any]]]:
 
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, viewer: CurrentViewer) -> Response:
-    found = consult(request, viewer, views.dashboard)
+    shown = consult(request, viewer, views.dashboard)
     return render(
         request,
         "dashboard.html",
         viewer,
-        tree=umbrella_tree(found.operations),
-        per_op=found.per_op,
-        total=found.total,
-        entities=found.entities,
-        opportunities=found.opportunities,
-        queue=found.queue,
+        tree=umbrella_tree(shown.operations),
+        per_op=shown.per_op,
+        total=shown.total,
+        entities=shown.entities,
+        opportunities=shown.opportunities,
+        queue=shown.queue,
     )
 
 
@@ -81,17 +83,15 @@ def operation_page(
     operation_id: str,
     page: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> Response:
-    found = consult(request, viewer, views.operation, operation_id, offset=page * PAGE)
-    if found is None:
-        raise HTTPException(status_code=404, detail="no such operation, or not yours to see")
+    shown = found(request, viewer, "operation", views.operation, operation_id, offset=page * PAGE)
     return render(
         request,
         "operation.html",
         viewer,
-        op=found.operation,
-        children=found.children,
-        records=found.records,
-        count=found.count,
+        op=shown.operation,
+        children=shown.children,
+        records=shown.records,
+        count=shown.count,
         page=page,
         page_size=PAGE,
     )
@@ -99,20 +99,15 @@ def operation_page(
 
 @router.get("/records/{record_id}", response_class=HTMLResponse)
 def record_page(request: Request, viewer: CurrentViewer, record_id: str) -> Response:
-    view = consult(request, viewer, views.record, record_id)
-    if view is None:
-        raise HTTPException(status_code=404, detail="no such record, or not yours to see")
+    view = found(request, viewer, "record", views.record, record_id)
     return render(request, "record.html", viewer, record=view)
 
 
 @router.get("/records/{record_id}/original")
 def original(request: Request, viewer: CurrentViewer, record_id: str) -> Response:
-    view = consult(request, viewer, views.original, record_id)
-    if view is None or view.original_sha256 is None:
-        raise HTTPException(status_code=404, detail="no original, or not yours to see")
-    path = workspace_of(request).originals.path_for(view.original_sha256)
-    name = (view.file_path or view.id).rsplit("/", 1)[-1]
-    return FileResponse(path, filename=name, media_type="application/octet-stream")
+    file = found(request, viewer, "original", views.original, record_id)
+    path = workspace_of(request).originals.path_for(file.sha256)
+    return FileResponse(path, filename=file.filename, media_type="application/octet-stream")
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -173,9 +168,7 @@ def export(
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
 def entity_page(request: Request, viewer: CurrentViewer, entity_id: str) -> Response:
-    view = consult(request, viewer, views.entity, entity_id)
-    if view is None:
-        raise HTTPException(status_code=404, detail="no such entity, or not yours to see")
+    view = found(request, viewer, "entity", views.entity, entity_id)
     return render(
         request, "entity.html", viewer, entity=view, casework=viewer.principal.role in CASEWORK
     )
@@ -183,9 +176,7 @@ def entity_page(request: Request, viewer: CurrentViewer, entity_id: str) -> Resp
 
 @router.get("/entities/{entity_id}/chart", response_class=HTMLResponse)
 def chart_page(request: Request, viewer: CurrentViewer, entity_id: str) -> Response:
-    view = consult(request, viewer, views.entity, entity_id)
-    if view is None:
-        raise HTTPException(status_code=404, detail="no such entity, or not yours to see")
+    view = found(request, viewer, "entity", views.entity, entity_id)
     return render(request, "chart.html", viewer, entity=view)
 
 
@@ -231,42 +222,25 @@ def record_judgement(
 
 
 @router.get("/opportunities", response_class=HTMLResponse)
-def opportunities_page(
-    request: Request,
-    viewer: CurrentViewer,
-    kind: Annotated[str, Query(max_length=40)] = "",
-    operation: Annotated[str, Query(max_length=200)] = "",
-    min_score: Annotated[float, Query(ge=0, le=1)] = 0.0,
-    status: Annotated[str, Query(max_length=20)] = "",
-) -> Response:
-    found = consult(
-        request,
-        viewer,
-        views.worklist,
-        kind=kind,
-        operation=operation,
-        min_score=min_score,
-        status=status,
-    )
+def opportunities_page(request: Request, viewer: CurrentViewer, filters: WorklistQuery) -> Response:
+    shown = consult(request, viewer, views.worklist, filters)
     return render(
         request,
         "opportunities.html",
         viewer,
-        items=found.items,
-        kinds=found.kinds,
-        operations=found.operations,
-        kind=kind,
-        operation=operation,
-        min_score=min_score,
-        status_filter=status,
+        items=shown.items,
+        kinds=shown.kinds,
+        operations=shown.operations,
+        kind=filters.kind,
+        operation=filters.operation,
+        min_score=filters.min_score,
+        status_filter=filters.status,
     )
 
 
 @router.get("/opportunities/{opportunity_id}", response_class=HTMLResponse)
 def opportunity_page(request: Request, viewer: CurrentViewer, opportunity_id: str) -> Response:
-    view = consult(request, viewer, views.opportunity, opportunity_id)
-    if view is None:
-        raise HTTPException(status_code=404, detail="no such opportunity, or not yours to see")
+    view = found(request, viewer, "opportunity", views.opportunity, opportunity_id)
     return render(
         request,
         "opportunity.html",

@@ -55,6 +55,14 @@ class Worklist:
     operations: list[str]
 
 
+@dataclass(frozen=True)
+class WorklistFilter:
+    kind: str = ""
+    operation: str = ""
+    min_score: float = 0.0
+    status: str = ""
+
+
 def _seen(action: str, target: str, found: object) -> Note:
     return Note(action, target, "ok" if found is not None else "denied")
 
@@ -97,12 +105,21 @@ def record(access: Access, record_id: str) -> tuple[RecordView | None, Note]:
     return view, _seen("view-record", f"record:{record_id}", view)
 
 
-def original(access: Access, record_id: str) -> tuple[RecordView | None, Note]:
-    """The record whose original may be downloaded: only roles that see victims get one."""
+@dataclass(frozen=True)
+class OriginalFile:
+    sha256: str
+    filename: str
+
+
+def original(access: Access, record_id: str) -> tuple[OriginalFile | None, Note]:
+    """A record's original document: only roles that see victims get one (it cannot be
+    redacted)."""
     view = access.record(record_id)
-    if view is not None and view.original_sha256 is None:
-        view = None
-    return view, _seen("download-original", f"record:{record_id}", view)
+    sha = view.original_sha256 if view is not None else None
+    found = None
+    if view is not None and sha is not None:
+        found = OriginalFile(sha, (view.file_path or view.id).rsplit("/", 1)[-1])
+    return found, _seen("download-original", f"record:{record_id}", found)
 
 
 def search(access: Access, query: str) -> tuple[list[SearchHit], Note]:
@@ -134,16 +151,17 @@ def entity_graph(
     return graph, _seen("view-entity", f"entity:{entity_id} graph", graph)
 
 
-def worklist(
-    access: Access, *, kind: str, operation: str, min_score: float, status: str
-) -> tuple[Worklist, Note]:
+def worklist(access: Access, filters: WorklistFilter) -> tuple[Worklist, Note]:
     opportunities = OpportunityAccess(access)
     items = opportunities.worklist(
-        kind=kind or None, operation=operation or None, min_score=min_score, status=status or None
+        kind=filters.kind or None,
+        operation=filters.operation or None,
+        min_score=filters.min_score,
+        status=filters.status or None,
     )
     target = (
-        f"opportunities:kind={kind or '*'} operation={operation or '*'} "
-        f"min_score={min_score:g} status={status or '*'}"
+        f"opportunities:kind={filters.kind or '*'} operation={filters.operation or '*'} "
+        f"min_score={filters.min_score:g} status={filters.status or '*'}"
     )
     found = Worklist(items, opportunities.kinds(), [o.id for o in access.operations()])
     return found, Note("view-opportunities", target, f"{len(items)} shown"[:20])
