@@ -209,18 +209,59 @@ def scores(truth: dict[str, int], clusters: dict[str, Any]) -> dict[str, float]:
 # -- the children ---------------------------------------------------------------------------------
 
 
+class PhaseTimes:
+    """A stage progress that keeps the wall time of each phase the stage announces."""
+
+    def __init__(self) -> None:
+        self.phases: dict[str, float] = {}
+        self._current: str | None = None
+        self._since = time.perf_counter()
+
+    def start(self, description: str, total: int | None) -> None:
+        self.stop()
+        self._current, self._since = description, time.perf_counter()
+
+    def advance(self, n: int = 1) -> None:
+        pass
+
+    def stop(self) -> None:
+        if self._current is not None:
+            elapsed = time.perf_counter() - self._since
+            self.phases[self._current] = round(self.phases.get(self._current, 0.0) + elapsed, 2)
+            self._current = None
+
+
 def child_stage(workspace: Path, truth_path: Path, out: Path) -> None:
-    from threadline.analyse.stage import SilentProgress
     from threadline.resolve.export import entity_objects
     from threadline.resolve.stage import ResolveStage
     from threadline.settings import Settings
     from threadline.workspace import Workspace
 
     ws = Workspace.open(Settings(workspace=workspace))
+    phases = PhaseTimes()
+    profile = os.environ.get("BENCH_PROFILE")
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     started = time.perf_counter()
-    report = ResolveStage().run(ws, SilentProgress())
+    report = ResolveStage().run(ws, phases)
     seconds = time.perf_counter() - started
-    result: dict[str, Any] = {"seconds": seconds, "counts": report.counts, "notes": report.notes}
+    phases.stop()
+    if profiler is not None and profile:
+        import pstats
+
+        profiler.disable()
+        with open(f"{profile}.{truth_path.stem}", "w") as stream:
+            pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(60)
+    result: dict[str, Any] = {
+        "seconds": seconds,
+        "phases": phases.phases,
+        "counts": report.counts,
+        "notes": report.notes,
+    }
     if truth_path.is_file():
         truth = {k: int(v) for k, v in json.loads(truth_path.read_text()).items()}
         with ws.reading() as session:
@@ -330,6 +371,32 @@ def threadline(workspace: Path, *args: str) -> float:
     return time.perf_counter() - started
 
 
+def prepare(root: Path, subjects: int, added: float, seed: int) -> None:
+    """Write the two bundles and import the first into ``root/imported`` (kept for reuse)."""
+    if (root / "imported" / "done").is_file():
+        print(f"reusing the bundles and imported workspace in {root}", flush=True)
+        return
+    for stale in ("bundle", "added", "imported"):
+        shutil.rmtree(root / stale, ignore_errors=True)
+    persons: list[dict[str, Any]] = []
+    started = time.perf_counter()
+    truth = write_bundle(root / "bundle", subjects, seed, persons, prefix="R", new_persons=0.3)
+    (root / "truth.json").write_text(json.dumps(truth))
+    more = int(subjects * added)
+    truth_added = write_bundle(root / "added", more, seed + 1, persons, prefix="A", new_persons=0.3)
+    (root / "truth-all.json").write_text(json.dumps({**truth, **truth_added}))
+    print(
+        f"bundle: {len(truth):,} subjects of {len(set(truth.values())):,} persons, "
+        f"+{len(truth_added):,} added ({time.perf_counter() - started:.0f} s)",
+        flush=True,
+    )
+    threadline(root / "imported", "init")
+    print(
+        f"import: {threadline(root / 'imported', 'import', str(root / 'bundle')):.0f} s", flush=True
+    )
+    (root / "imported" / "done").write_text("imported\n")
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         kind, *rest = sys.argv[2:]
@@ -342,31 +409,24 @@ def main() -> None:
     parser.add_argument("--subjects", type=int, default=1_000_000)
     parser.add_argument("--added", type=float, default=0.01)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--keep", type=Path, help="Keep the bundles and workspace here.")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="Keep the bundles and the imported workspace here, and reuse them when there.",
+    )
+    parser.add_argument("--prepare-only", action="store_true", help="Stop after the import.")
     parser.add_argument("--skip-baseline", action="store_true")
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="threadline-bench-resolve-"))
     root.mkdir(parents=True, exist_ok=True)
     try:
-        persons: list[dict[str, Any]] = []
-        started = time.perf_counter()
-        truth = write_bundle(
-            root / "bundle", args.subjects, args.seed, persons, prefix="R", new_persons=0.3
-        )
-        (root / "truth.json").write_text(json.dumps(truth))
-        more = int(args.subjects * args.added)
-        truth_added = write_bundle(
-            root / "added", more, args.seed + 1, persons, prefix="A", new_persons=0.3
-        )
-        (root / "truth-all.json").write_text(json.dumps({**truth, **truth_added}))
-        print(
-            f"bundle: {len(truth):,} subjects of {len(set(truth.values())):,} persons, "
-            f"+{len(truth_added):,} added ({time.perf_counter() - started:.0f} s)",
-            flush=True,
-        )
+        prepare(root, args.subjects, args.added, args.seed)
+        if args.prepare_only:
+            return
+        print(f"machine load (uptime): {os.getloadavg()}", flush=True)
         ws = root / "workspace"
-        threadline(ws, "init")
-        print(f"import: {threadline(ws, 'import', str(root / 'bundle')):.0f} s", flush=True)
+        shutil.rmtree(ws, ignore_errors=True)
+        shutil.copytree(root / "imported", ws)
         stage = run_child("stage", str(ws), str(root / "truth.json"))
         print(f"stage: {json.dumps(stage)}", flush=True)
         baseline = None
@@ -376,6 +436,7 @@ def main() -> None:
         print(f"import added: {threadline(ws, 'import', str(root / 'added')):.0f} s", flush=True)
         added = run_child("stage", str(ws), str(root / "truth-all.json"))
         print(f"added: {json.dumps(added)}", flush=True)
+        print(f"machine load (uptime): {os.getloadavg()}", flush=True)
         print()
         print(f"{'':28} {'seconds':>9} {'peak MB':>9} {'pairwise F1':>12} {'B-cubed F1':>11}")
         rows = [("resolve stage (full)", stage)]
@@ -393,6 +454,10 @@ def main() -> None:
                 f"memory {stage['peak_rss_mb'] / baseline['peak_rss_mb']:.2f}"
             )
         print(f"incremental / full: {added['seconds'] / stage['seconds']:.1%} ({added['notes']})")
+        for label, r in (("full", stage), ("incremental", added)):
+            print(
+                f"phases, {label}: " + ", ".join(f"{k} {v:.1f} s" for k, v in r["phases"].items())
+            )
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)

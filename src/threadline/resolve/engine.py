@@ -17,6 +17,7 @@ from typing import Any
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
+from threadline.analyse.stage import SilentProgress, StageProgress
 from threadline.resolve import people
 from threadline.resolve.backends import Backend
 from threadline.resolve.cluster import Clusters, cluster, dates_compatible
@@ -64,18 +65,6 @@ def features_table(rows: Sequence[SubjectRow], start: int = 0) -> pa.Table:
         return pa.concat_tables(list(pool.map(_chunk_features, chunks)))
 
 
-def evidence(row: dict[str, Any], levels: dict[str, list[tuple[float, str]]]) -> dict[str, Any]:
-    """Each comparison's level and match weight for one scored pair (missing ones left out)."""
-    out: dict[str, Any] = {}
-    for name, options in levels.items():
-        weight = row.get(f"mw_{name}")
-        if weight is None or weight == 0.0 or not options:
-            continue
-        label = min(options, key=lambda option: abs(option[0] - weight))[1]
-        out[name] = {"level": label, "weight": round(float(weight), 2)}
-    return out
-
-
 @dataclass
 class ScoredPairs:
     """Pairs at or above ATTACH_THRESHOLD, strongest first, kept as columns.
@@ -94,16 +83,23 @@ class ScoredPairs:
     def edges(self, indices: Sequence[int]) -> list[PersonEdge]:
         if not indices:
             return []
-        rows = self.table.take(pa.array(list(indices), pa.int64())).to_pylist()
+        picked = self.table.take(pa.array(list(indices), pa.int64()))
+        found: list[dict[str, Any]] = [{} for _ in indices]
+        for name, options in self.levels.items():
+            column = f"mw_{name}"
+            if column not in picked.column_names or not options:
+                continue
+            labels: dict[float, str] = {}  # a comparison has a handful of distinct weights
+            for out, weight in zip(found, picked[column].to_pylist(), strict=True):
+                if weight is None or weight == 0.0:
+                    continue
+                label = labels.get(weight)
+                if label is None:
+                    label = labels[weight] = min(options, key=lambda o: abs(o[0] - weight))[1]
+                out[name] = {"level": label, "weight": round(float(weight), 2)}
         return [
-            PersonEdge(
-                self.left[i],
-                self.right[i],
-                self.weight[i],
-                self.probability[i],
-                evidence(row, self.levels),
-            )
-            for i, row in zip(indices, rows, strict=True)
+            PersonEdge(self.left[i], self.right[i], self.weight[i], self.probability[i], ev)
+            for i, ev in zip(indices, found, strict=True)
         ]
 
 
@@ -225,6 +221,7 @@ def resolve_all(
     must: list[tuple[int, int]] = [],  # noqa: B006 - read only
     cannot: list[tuple[int, int]] = [],  # noqa: B006 - read only
     training: people.TrainingOptions | None = None,
+    progress: StageProgress | None = None,
 ) -> PeopleResult:
     """Train (unless given a model), score every blocked pair, and cluster everything.
 
@@ -233,11 +230,15 @@ def resolve_all(
     then joined only by :func:`resolve_by_rule`, and no model is returned, so
     the first run with enough material trains one.
     """
+    progress = progress or SilentProgress()
     if model is None:
         if table.num_rows < MIN_TRAINING_SUBJECTS:
             return resolve_by_rule(table, must, cannot)
+        progress.start("training the person model", None)
         model = people.train(backend, table, training or people.TrainingOptions())
+    progress.start("scoring pairs", None)
     scored = people.predict_all(backend, table, model)
+    progress.start("clustering people", None)
     edges = person_edges(scored, model)
     groups, joins = _cluster(
         table["unique_id"].to_pylist(), edges, must, cannot, [], dates_of_birth(table)

@@ -18,18 +18,20 @@ or features) runs in full, reusing the saved model.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
-from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Text, delete, func, or_, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from threadline.analyse.stage import StageProgress, StageReport
@@ -49,6 +51,7 @@ from threadline.resolve.identifiers import (
 )
 from threadline.resolve.judgements import SAME, active_constraints, judgement_state
 from threadline.resolve.mentions import MentionRow, join_person_mentions, read_mentions
+from threadline.store.bulk import copy_rows
 from threadline.store.entity_models import Entity, EntityLink, EntityMember, ResolutionRun
 from threadline.store.models import (
     Action,
@@ -61,6 +64,10 @@ from threadline.store.models import (
     Subject,
 )
 from threadline.workspace import Workspace
+
+# Pure, and called for every subject: the same numbers and addresses recur.
+_classify = lru_cache(maxsize=1 << 18)(classify)
+_place_keys = lru_cache(maxsize=1 << 18)(place_keys)
 
 ANALYSIS = Path("analysis") / "resolve"
 MODEL_FILE = ANALYSIS / "person-model.json"
@@ -85,25 +92,30 @@ class Watermark:
 
 
 def read_subjects(session: Session, since: Watermark | None = None) -> list[SubjectRow]:
-    """Subjects with their owner's operation, record and date (only new ones, given ``since``)."""
+    """Subjects with their owner's operation, record and date (only new ones, given ``since``).
+
+    A million subjects are read here, so values come as the driver gives them
+    (no per-value processing by SQLAlchemy), and dates and JSON lists, which
+    repeat, are decoded once per distinct value.
+    """
     operation = func.coalesce(Record.operation_id, Action.operation_id, Event.operation_id)
     owner_date = func.coalesce(Record.date, Record.received, Action.raised, Event.date)
     query = (
         select(
             Subject.ref,
             Subject.name,
-            Subject.aliases,
-            Subject.dob,
+            type_coerce(Subject.aliases, Text),
+            type_coerce(Subject.dob, Text),
             Subject.age,
             Subject.gender,
             Subject.address,
             Subject.postcode,
-            Subject.phones,
-            Subject.vehicles,
+            type_coerce(Subject.phones, Text),
+            type_coerce(Subject.vehicles, Text),
             Subject.nominal,
             operation,
             Subject.record_id,
-            owner_date,
+            type_coerce(owner_date, Text),
             Subject.role,
         )
         .outerjoin(Record, Subject.record_id == Record.id)
@@ -114,20 +126,80 @@ def read_subjects(session: Session, since: Watermark | None = None) -> list[Subj
     if since is not None:
         query = query.where(or_(since.records(), since.actions(), since.events()))
     rows = []
-    for row in session.execute(query):
-        values = list(row)
-        if isinstance(values[13], str):  # SQLite hands back text through coalesce
-            values[13] = dt.date.fromisoformat(values[13][:10])
-        values[2] = values[2] or ()
-        values[8] = values[8] or ()
-        values[9] = values[9] or ()
-        rows.append(SubjectRow(*values))
+    result = session.execute(query.execution_options(yield_per=20_000))
+    for (
+        ref,
+        name,
+        aliases,
+        dob,
+        age,
+        gender,
+        address,
+        postcode,
+        phones,
+        vehicles,
+        nominal,
+        operation_id,
+        record_id,
+        owner,
+        role,
+    ) in result.tuples():
+        rows.append(
+            SubjectRow(
+                ref,
+                name,
+                _json_list(aliases),
+                _date(dob),
+                age,
+                gender,
+                address,
+                postcode,
+                _json_list(phones),
+                _json_list(vehicles),
+                nominal,
+                operation_id,
+                record_id,
+                _date(owner),
+                role,
+            )
+        )
     return rows
 
 
+@lru_cache(maxsize=1 << 16)
+def _json_text(text: str) -> tuple[Any, ...]:
+    value = json.loads(text)
+    return tuple(value) if isinstance(value, list) else ()
+
+
+def _json_list(value: Any) -> Sequence[Any]:
+    """A JSON list column as the driver gave it: text (SQLite) or decoded (PostgreSQL)."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return _json_text(value)
+    return tuple(value) if isinstance(value, list) else ()
+
+
+@lru_cache(maxsize=1 << 17)
+def _date_text(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    return _date_text(str(value))
+
+
 def _insert(session: Session, table: type[Any], rows: list[dict[str, Any]]) -> None:
-    for start in range(0, len(rows), 5000):
-        session.execute(insert(table), rows[start : start + 5000])
+    """Rows (dicts with the same keys) through the database's bulk path."""
+    if rows:
+        columns = list(rows[0])
+        copy_rows(session, table, columns, (tuple(row[c] for c in columns) for row in rows))
 
 
 def _member(
@@ -240,19 +312,23 @@ class ResolveStage:
         watermark: int,
         progress: StageProgress,
     ) -> dict[str, int]:
-        progress.start("resolving people", None)
+        progress.start("computing features", None)
         table = engine.features_table(subjects)
         uid = {s.ref: i for i, s in enumerate(subjects)}
         must, cannot = _constraint_rows(constraints, uid)
-        result = engine.resolve_all(backend, table, model, must=must, cannot=cannot)
+        result = engine.resolve_all(
+            backend, table, model, must=must, cannot=cannot, progress=progress
+        )
         if result.model is not None:
             people.save_model(result.model, workspace.path / MODEL_FILE)
-        progress.start("writing entities", None)
+        progress.start("writing people", None)
         with workspace.transaction() as session:
             session.execute(delete(Entity))
             written = _write_people(session, subjects, table, result.groups, result.joins)
+            progress.start("joining mentions", None)
             mentions = read_mentions(session)
             joined = _write_person_mentions(session, subjects, table, mentions, None)
+            progress.start("writing identifiers and places", None)
             keyed = _write_keyed(session, subjects, mentions, None)
             run = _record_run(
                 session,
@@ -264,6 +340,8 @@ class ResolveStage:
                 watermark,
                 written,
             )
+            progress.start("committing", None)
+        progress.start("saving features", None)
         _save_features(workspace.path / FEATURES_FILE, table, run)
         return {
             "subjects": len(subjects),
@@ -619,11 +697,11 @@ def _fingerprints(table: pa.Table, rows: list[int]) -> dict[int, str]:
     if not rows:
         return {}
     picked = table.take(pa.array(rows, pa.int64())).drop_columns(["unique_id"])
-    out = {}
-    for row, values in zip(rows, picked.to_pylist(), strict=True):
-        digest = hashlib.blake2b(repr(sorted(values.items())).encode(), digest_size=16)
-        out[row] = digest.hexdigest()
-    return out
+    columns = [picked[name].to_pylist() for name in sorted(picked.column_names)]
+    return {
+        row: hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
+        for row, values in zip(rows, zip(*columns, strict=True), strict=True)
+    }
 
 
 def _write_person_mentions(
@@ -644,6 +722,10 @@ def _write_person_mentions(
         for chunk in _chunks(sorted(records)):
             session.execute(gone.where(EntityMember.record_id.in_(chunk)))
     wanted = [m for m in mentions if m.type == "person"]
+    if not wanted:
+        return 0
+    in_records = {m.record_id for m in wanted}
+    subjects = [s for s in subjects if s.record_id in in_records]
     refs_by_name = _refs_by_full_name(table, wanted)
     refs = {s.ref for s in subjects} | {r for rs in refs_by_name.values() for r in rs}
     entity_of_subject: dict[str, str] = {}
@@ -785,7 +867,7 @@ def _write_places(
     """
     occurrences: list[tuple[list[str], Occurrence]] = []
     for address, postcode, occurrence in items:
-        names = _place_key_names(place_keys(address, postcode))
+        names = _place_key_names(_place_keys(address, postcode))
         if names:
             occurrences.append((names, occurrence))
     all_names = sorted({n for names, _ in occurrences for n in names})
@@ -900,7 +982,7 @@ def _identifier_items(
     for s in subjects:
         for field_name, values in (("phones", s.phones), ("vehicles", s.vehicles)):
             for raw in values:
-                found = classify(raw) if isinstance(raw, str) else None
+                found = _classify(raw) if isinstance(raw, str) else None
                 if found:
                     yield (
                         found[0],
