@@ -220,6 +220,8 @@ class PhaseTimes:
     def start(self, description: str, total: int | None) -> None:
         self.stop()
         self._current, self._since = description, time.perf_counter()
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"  {time.strftime('%H:%M:%S')} {description} (peak so far {rss:.0f} MB)", flush=True)
 
     def advance(self, n: int = 1) -> None:
         pass
@@ -246,9 +248,10 @@ def child_stage(workspace: Path, truth_path: Path, out: Path) -> None:
 
         profiler = cProfile.Profile()
         profiler.enable()
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), cpu_seconds()
     report = ResolveStage().run(ws, phases)
     seconds = time.perf_counter() - started
+    cpu = cpu_seconds() - cpu_before
     phases.stop()
     if profiler is not None and profile:
         import pstats
@@ -258,6 +261,7 @@ def child_stage(workspace: Path, truth_path: Path, out: Path) -> None:
             pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(60)
     result: dict[str, Any] = {
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "phases": phases.phases,
         "counts": report.counts,
         "notes": report.notes,
@@ -290,7 +294,7 @@ def child_baseline(bundle: Path, truth_path: Path, out: Path) -> None:
 
     from threadline.domain.normalise import name_key, normalise_postcode, parse_name
 
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), cpu_seconds()
     columns: dict[str, list[Any]] = {
         k: [] for k in ("unique_id", "ref", "first_name", "surname", "dob", "postcode", "gender")
     }
@@ -334,6 +338,7 @@ def child_baseline(bundle: Path, truth_path: Path, out: Path) -> None:
         predictions, threshold_match_probability=0.95
     ).as_pyarrow_table()  # type: ignore[no-untyped-call]
     seconds = time.perf_counter() - started
+    cpu = cpu_seconds() - cpu_before
     refs = columns["ref"]
     clusters = {
         refs[uid]: cid
@@ -342,9 +347,16 @@ def child_baseline(bundle: Path, truth_path: Path, out: Path) -> None:
         )
     }
     truth = {k: int(v) for k, v in json.loads(truth_path.read_text()).items()}
-    result = {"seconds": seconds, **scores(truth, clusters)}
+    result = {"seconds": seconds, "cpu_seconds": cpu, **scores(truth, clusters)}
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out.write_text(json.dumps(result))
+
+
+def cpu_seconds() -> float:
+    """User and system time of this process and its reaped children (worker processes)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def run_child(*args: str) -> dict[str, Any]:
@@ -438,19 +450,23 @@ def main() -> None:
         print(f"added: {json.dumps(added)}", flush=True)
         print(f"machine load (uptime): {os.getloadavg()}", flush=True)
         print()
-        print(f"{'':28} {'seconds':>9} {'peak MB':>9} {'pairwise F1':>12} {'B-cubed F1':>11}")
+        print(
+            f"{'':28} {'seconds':>9} {'CPU s':>9} {'peak MB':>9} {'pairwise F1':>12} "
+            f"{'B-cubed F1':>11}"
+        )
         rows = [("resolve stage (full)", stage)]
         if baseline:
             rows.append(("bare Splink, defaults", baseline))
         rows.append((f"stage, +{args.added:.0%} added (incr.)", added))
         for label, r in rows:
             print(
-                f"{label:28} {r['seconds']:9.1f} {r['peak_rss_mb']:9.0f} "
+                f"{label:28} {r['seconds']:9.1f} {r['cpu_seconds']:9.1f} {r['peak_rss_mb']:9.0f} "
                 f"{r.get('pairwise_f1', 0):12.4f} {r.get('bcubed_f1', 0):11.4f}"
             )
         if baseline:
             print(
                 f"stage / baseline: time {stage['seconds'] / baseline['seconds']:.2f}, "
+                f"CPU {stage['cpu_seconds'] / baseline['cpu_seconds']:.2f}, "
                 f"memory {stage['peak_rss_mb'] / baseline['peak_rss_mb']:.2f}"
             )
         print(f"incremental / full: {added['seconds'] / stage['seconds']:.1%} ({added['notes']})")

@@ -143,7 +143,7 @@ def read_subjects(session: Session, since: Watermark | None = None) -> list[Subj
         record_id,
         owner,
         role,
-    ) in result.tuples():
+    ) in result:
         rows.append(
             SubjectRow(
                 ref,
