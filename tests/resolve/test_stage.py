@@ -180,3 +180,43 @@ def test_added_material_is_resolved_incrementally(
     as_sets = {frozenset(e["subjects"]) for e in after}
     agree = sum(frozenset(e["subjects"]) in as_sets for e in full)
     assert agree >= 0.97 * len(full)
+
+
+def _one_record_bundle(source: Path, out: Path, record_id: str, address: str) -> Path:
+    """A bundle of ``source``'s operations and one record naming ``address``."""
+    out.mkdir(parents=True)
+    for name in ("manifest.json", "operations.jsonl"):
+        (out / name).write_text((source / name).read_text())
+    operation = json.loads((source / "operations.jsonl").read_text().splitlines()[0])["id"]
+    record = {
+        "id": record_id,
+        "operation": operation,
+        "kind": "intelligence",
+        "date": "2020-01-02",
+        "title": "Premises of interest",
+        "text": "Premises of interest.",
+        "grading": {"system": "5x5x5", "source": "B", "intelligence": "2", "handling": "1"},
+        "author": "PC 1 TEST",
+        "locations": [{"address": address}],
+        "subjects": [],
+    }
+    (out / "records.jsonl").write_text(json.dumps(record) + "\n")
+    return out
+
+
+def test_a_place_renamed_by_added_material_keeps_its_members(
+    workspace: Workspace, bundle: Path, tmp_path: Path, model_file: Path
+) -> None:
+    # The first record names a premises only; the second names it at a building, whose
+    # street line becomes the place's key (a new entity id) in an incremental run.
+    import_bundle(workspace, _one_record_bundle(bundle, tmp_path / "a", "INT-T1", "Zz Cafe"))
+    with_model(workspace, model_file)
+    ResolveStage().run(workspace, SilentProgress())
+    import_bundle(
+        workspace, _one_record_bundle(bundle, tmp_path / "b", "INT-T2", "Zz Cafe, 1 Aa Road")
+    )
+    report = ResolveStage().run(workspace, SilentProgress())
+    assert report.notes == ["incremental run on duckdb"]
+    with workspace.reading() as session:
+        places = list(entity_objects(session, type_="location"))
+    assert [sorted(p["records"]) for p in places] == [["INT-T1", "INT-T2"]]

@@ -6,7 +6,15 @@ import datetime as dt
 
 from threadline.resolve.cluster import cluster
 from threadline.resolve.features import SubjectRow, person_features
-from threadline.resolve.identifiers import Occurrence, classify, entity_id, group_places
+from threadline.resolve.identifiers import (
+    Occurrence,
+    classify,
+    entity_id,
+    group_places,
+    link_place_keys,
+    place_key_names,
+    place_keys,
+)
 from threadline.resolve.variants import canonical_forename, canonical_surname, fold, soundex
 
 
@@ -78,20 +86,96 @@ def test_identifiers_classify_and_ids_are_stable() -> None:
     assert entity_id("phone", "+447700900123") == entity_id("phone", "+447700900123")
 
 
-def test_places_join_on_street_line_and_premises() -> None:
-    def occ(ref: str) -> Occurrence:
-        return Occurrence("record", ref, "locations", ref, "OP", ref)
+def _occ(ref: str, record: str | None = None) -> Occurrence:
+    return Occurrence("record", ref, "locations", record or ref, "OP", ref)
 
-    places = group_places(
+
+def _groups(items: list[tuple[str | None, str | None, Occurrence]]) -> list[list[str]]:
+    return sorted(sorted(o.ref for o in p.members) for p in group_places(items))
+
+
+def test_places_join_on_building_and_premises() -> None:
+    assert _groups(
         [
-            ("Mumtaz Takeaway, 4 Wellgate, Riverton", "RV6 1AA", occ("a")),
-            ("4 WELLGATE", None, occ("b")),
-            ("Mumtaz Takeaway, Riverton", None, occ("c")),
-            ("9 Other Road", "RV6 1AA", occ("d")),
+            ("Mumtaz Takeaway, 4 Wellgate, Riverton", "RV6 1AA", _occ("a")),
+            ("4 WELLGATE", None, _occ("b")),
+            ("Mumtaz Takeaway, Riverton", None, _occ("c")),
+            ("9 Other Road", "RV6 1AA", _occ("d")),
+        ]
+    ) == [["a", "b", "c"], ["d"]]
+
+
+def test_place_keys_read_the_building_not_the_flat_or_the_town() -> None:
+    flat = place_keys("Flat 5, 12 Mill Road, Riverton", "rv6 1aa")
+    assert (flat.street, flat.unit, flat.premises, flat.postcode) == (
+        "12 mill road",
+        "flat 5",
+        None,
+        "RV6 1AA",
+    )
+    assert place_keys("Apt. 5 12 Mill Rd", None).unit == "flat 5"
+    assert place_keys("Apt. 5 12 Mill Rd", None).street == "12 mill road"
+    # A number written as a part of its own goes with the street after it.
+    shop = place_keys("Silver News, 58, Orchard Close, Riverton", None)
+    assert (shop.premises, shop.street) == ("silver news", "58 orchard close")
+    # No comma before the town; the postcode inside the address.
+    assert place_keys("12 Mill Road Riverton RV6 1AA", None).street == "12 mill road"
+    assert place_keys("12 Mill Road, RV6 1AA", None).postcode == "RV6 1AA"
+    # A street without a number after a premises name is an area, not a key.
+    park = place_keys("Bramble Rec, Bramble Close, Riverton", None)
+    assert (park.premises, park.street) == ("bramble rec", None)
+    assert place_key_names(place_keys("Flat 5, 12 Mill Road", None)) == [
+        "street:12 mill road/flat 5"
+    ]
+    assert place_key_names(place_keys(None, "RV6 1AA")) == ["postcode:RV6 1AA"]
+
+
+def test_flats_of_different_buildings_never_share_a_place() -> None:
+    assert _groups(
+        [
+            ("Flat 5, 12 Mill Road", None, _occ("a")),
+            ("Flat 5, 30 Station Road", None, _occ("b")),
+            ("FLAT 5, 12 MILL RD, RIVERTON", None, _occ("c")),
+            ("Flat 6, 12 Mill Road", None, _occ("d")),
+        ]
+    ) == [["a", "c"], ["b"], ["d"]]
+
+
+def test_a_premises_is_one_place_however_written() -> None:
+    assert _groups(
+        [
+            ("Silver News, 58, Orchard Close", None, _occ("a")),
+            ("Silver News, 58 Orchard Cl, Riverton", "RV1 2AB", _occ("b")),
+            ("58 Orchard Close", None, _occ("c")),
+            ("Silver News", None, _occ("d")),
+        ]
+    ) == [["a", "b", "c", "d"]]
+
+
+def test_a_chains_name_does_not_merge_its_branches() -> None:
+    groups = _groups(
+        [
+            ("Golden Spice, 200 Sorrel Terrace", None, _occ("a", "R1")),
+            ("Golden Spice, 14 Mill Lane", None, _occ("b", "R2")),
+            ("Golden Spice", None, _occ("c", "R3")),
+            # named in the text of a record whose locations give the building
+            ("Golden Spice", None, Occurrence("mention", "m", "text", "R2", "OP", "m")),
         ]
     )
-    groups = sorted(sorted(o.ref for o in p.members) for p in places)
-    assert groups == [["a", "b", "c"], ["d"]]
+    assert groups == [["a"], ["b", "m"], ["c"]]
+
+
+def test_a_new_key_that_renames_a_stored_place_keeps_its_members() -> None:
+    # The stored place is named by its premises; a building written with that premises
+    # renames it (a new entity id) and every member must follow.
+    held = [{"premises:mumtaz takeaway"}]
+    place_of = link_place_keys([["street:4 wellgate", "premises:mumtaz takeaway"]], held)
+    assert place_of["premises:mumtaz takeaway"] == "street:4 wellgate"
+    # A stored place never splits, even when its premises name turns out to be a chain's.
+    held = [{"street:4 wellgate", "premises:golden spice"}]
+    place_of = link_place_keys([["street:9 mill lane", "premises:golden spice"]], held)
+    assert place_of["premises:golden spice"] == "street:4 wellgate"
+    assert place_of["street:9 mill lane"] == "street:9 mill lane"
 
 
 def test_dates_of_birth_a_generation_apart_never_share_a_cluster() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -112,30 +112,128 @@ def group_identifiers(items: Iterable[tuple[str, str, Occurrence]]) -> list[Keye
     return list(entities.values())
 
 
+STREET_TYPES = frozenset(
+    [
+        "road",
+        "street",
+        "lane",
+        "avenue",
+        "crescent",
+        "square",
+        "court",
+        "close",
+        "place",
+        "gardens",
+        "grove",
+        "terrace",
+        "parade",
+        "drive",
+        "way",
+        "walk",
+        "row",
+        "rise",
+        "mews",
+        "hill",
+        "view",
+        "green",
+        "gate",
+        "yard",
+        "wharf",
+        "fold",
+        "croft",
+    ]
+)
+"""The last word of most street names, after ``normalise_text_key`` has expanded it."""
+_UNIT = re.compile(r"^(flat|apartment|apt|unit|room|suite|studio|maisonette)\s+(\w+)(?:\s+(.*))?$")
+"""A sub-premises at the start of a part: ``flat 5``, ``unit 2b``, ``apt 3 12 mill road``."""
+_UNIT_WORDS = {"apartment": "flat", "apt": "flat", "studio": "flat", "maisonette": "flat"}
+_HOUSE_NUMBER = re.compile(r"^\d+[a-z]?(?:\s*-?\s*\d+[a-z]?)?$")
+"""A part that is only a building number (``58``, ``12a``, ``12-14``): it goes with the next."""
+_NUMBERED = re.compile(r"^\d+[a-z]?\s+\D")
+
+
 @dataclass(frozen=True)
 class PlaceKeys:
+    """What an address is keyed by (every value a ``normalise_text_key``).
+
+    ``street`` is the building: its number and street (``12 mill road``), never
+    a flat or a town; ``unit`` the flat or unit inside it (``flat 5``), a part
+    of the key that does not decide the building; ``premises`` a business's or
+    a public place's name; ``postcode`` the full postcode.
+    """
+
     street: str | None
     premises: str | None
     postcode: str | None
+    unit: str | None = None
+
+
+def _split_unit(part: str) -> tuple[str | None, str]:
+    match = _UNIT.match(part)
+    if match is None:
+        return None, part
+    word, number, rest = match.groups()
+    return f"{_UNIT_WORDS.get(word, word)} {number}", (rest or "").strip()
+
+
+def _building(part: str) -> str:
+    """``12 mill road cindermoor`` (no comma before the town) is ``12 mill road``."""
+    words = part.split()
+    last = max((i for i, w in enumerate(words) if i > 1 and w in STREET_TYPES), default=None)
+    return " ".join(words[: last + 1]) if last is not None else part
 
 
 def place_keys(address: str | None, postcode: str | None) -> PlaceKeys:
-    """The keys a place is joined on: its street line, premises name and postcode."""
-    parts = [p.strip() for p in (address or "").split(",") if p.strip()]
-    premises = None
-    street = None
-    if parts:
-        first = normalise_text_key(parts[0])
-        if first and not any(c.isdigit() for c in first) and len(parts) > 1:
-            # "Mumtaz Takeaway, 4 Wellgate, Riverton": a premises name, then the street line.
-            premises = first
-            second = normalise_text_key(parts[1])
-            # A street line has a number; "Mumtaz Takeaway, Riverton" names only a town.
-            street = second if any(c.isdigit() for c in second) else None
-        else:
-            street = first or None
+    """The keys of a place as written: building (number and street), unit, premises, postcode.
+
+    ``Flat 5, 12 Mill Road`` is the building ``12 mill road`` with the unit
+    ``flat 5``; ``Silver News, 58, Orchard Close`` the premises ``silver news``
+    in the building ``58 orchard close``. Parts after the building (a town) and
+    a street without a number after a premises name (``Bramble Rec, Bramble
+    Close``) are left out: they name an area, not a place. A part without a
+    number before any building is a premises name (``Moor Park``, or a bare
+    ``Station Road``). A postcode written in the address counts as the postcode.
+    """
+    parts = [normalise_text_key(p) for p in (address or "").split(",")]
     code = normalise_postcode(postcode) if postcode else None
-    return PlaceKeys(street, premises, code)
+    unit = premises = street = pending = None
+    for part in parts:
+        if not part:
+            continue
+        if normalise_postcode(part):
+            code = code or normalise_postcode(part)
+            continue
+        found, part = _split_unit(part)
+        unit = unit or found
+        if not part or street is not None:
+            continue  # a locality or town after the building
+        if _HOUSE_NUMBER.match(part):
+            pending = part
+            continue
+        if pending is not None:
+            part, pending = f"{pending} {part}", None
+        if _NUMBERED.match(part):
+            street = _building(part)
+        elif premises is None:
+            premises = part
+    return PlaceKeys(street, premises, code, unit if street else None)
+
+
+def place_key_names(keys: PlaceKeys) -> list[str]:
+    """Prefixed keys (``street:12 mill road/flat 5``, ``premises:...``, ``postcode:...``).
+
+    A flat is its building's key with the unit after a slash: two flats of one
+    building are two places, and ``flat 5`` never names anything on its own.
+    Without a building or a premises name, the full postcode keys the place.
+    """
+    names = []
+    if keys.street:
+        names.append(f"street:{keys.street}/{keys.unit}" if keys.unit else f"street:{keys.street}")
+    if keys.premises:
+        names.append(f"premises:{keys.premises}")
+    if not names and keys.postcode:
+        names.append(f"postcode:{keys.postcode}")
+    return names
 
 
 def place_entity_key(names: set[str]) -> str:
@@ -150,40 +248,80 @@ def place_entity_key(names: set[str]) -> str:
     raise ValueError("a place needs at least one key")
 
 
-def group_places(items: Iterable[tuple[str | None, str | None, Occurrence]]) -> list[KeyedEntity]:
-    """Places that share a street line, a premises name, or (without an address) a postcode."""
-    keyed: list[tuple[PlaceKeys, Occurrence]] = []
-    for address, postcode, occurrence in items:
-        keys = place_keys(address, postcode)
-        if keys.street or keys.premises or keys.postcode:
-            keyed.append((keys, occurrence))
-    clusters = Clusters()
-    first_with: dict[str, int] = {}
-    for index, (keys, _) in enumerate(keyed):
-        clusters.add(index)
-        names = [f"street:{keys.street}" if keys.street else None]
-        names.append(f"premises:{keys.premises}" if keys.premises else None)
-        if not keys.street and not keys.premises:
-            names.append(f"postcode:{keys.postcode}")
+def link_place_keys(written: Iterable[list[str]], held: Iterable[set[str]] = ()) -> dict[str, str]:
+    """Key name → the entity key of its place: keys written together, or already held together.
+
+    ``written`` are the key names of each occurrence, ``held`` those of places
+    already stored. A premises name joins a building only when it is
+    unambiguous: a name written at two different buildings (a chain, ``Golden
+    Spice``) joins neither, so one name never merges two premises; occurrences
+    naming only it stay a place of their own.
+    """
+    written = list(written)
+    groups = [*written, *(sorted(keys) for keys in held)]
+    buildings: dict[str, set[str]] = defaultdict(set)
+    for names in groups:
         for name in names:
-            if name is None:
-                continue
-            if name in first_with:
-                clusters.union(first_with[name], index)
-            else:
-                first_with[name] = index
-    entities = []
-    for group in clusters.groups():
-        occurrences = [keyed[i] for i in group]
-        street_keys = sorted({k.street for k, _ in occurrences if k.street})
-        premises_keys = sorted({k.premises for k, _ in occurrences if k.premises})
-        postcodes = Counter(k.postcode for k, _ in occurrences if k.postcode)
-        key = (street_keys or premises_keys or [""])[0]
-        if not key:
-            key = postcodes.most_common(1)[0][0]
-        labels = Counter(o.raw for _, o in occurrences)
-        label = max(labels, key=lambda raw: (labels[raw], len(raw)))
-        entity = KeyedEntity(entity_id("location", key), "location", key, label)
-        entity.members = [o for _, o in occurrences]
-        entities.append(entity)
-    return entities
+            if name.startswith("premises:"):
+                buildings[name].update(n for n in names if n.startswith("street:"))
+    index: dict[str, int] = {}
+    clusters = Clusters()
+    for position, names in enumerate(groups):
+        for name in names:
+            if name not in index:
+                index[name] = len(index)
+                clusters.add(index[name])
+        linked = names
+        if position < len(written):  # a stored place stays whole
+            linked = [n for n in names if not n.startswith("premises:") or len(buildings[n]) <= 1]
+        for other in linked[1:]:
+            clusters.union(index[linked[0]], index[other])
+    by_root: dict[int, set[str]] = defaultdict(set)
+    for name, i in index.items():
+        by_root[clusters.find(i)].add(name)
+    return {name: place_entity_key(by_root[clusters.find(i)]) for name, i in index.items()}
+
+
+def with_record_context(keyed: list[tuple[list[str], Occurrence]]) -> list[list[str]]:
+    """Each occurrence's key names, a premises name alone completed from its own record.
+
+    ``Golden Spice`` in a record's text, where the record's ``locations`` give
+    ``Golden Spice, 200 Sorrel Terrace``, is that building, even when the name
+    is a chain's.
+    """
+    at: dict[tuple[str, str], list[str]] = {}
+    for names, occurrence in keyed:
+        if occurrence.record_id and len(names) > 1:
+            for name in names[1:]:
+                at.setdefault((occurrence.record_id, name), names)
+    out = []
+    for names, occurrence in keyed:
+        if len(names) == 1 and names[0].startswith("premises:") and occurrence.record_id:
+            names = at.get((occurrence.record_id, names[0]), names)
+        out.append(names)
+    return out
+
+
+def group_places(items: Iterable[tuple[str | None, str | None, Occurrence]]) -> list[KeyedEntity]:
+    """Places from scratch: occurrences joined by ``link_place_keys``, one entity per place."""
+    keyed = [
+        (names, occurrence)
+        for address, postcode, occurrence in items
+        if (names := place_key_names(place_keys(address, postcode)))
+    ]
+    written = with_record_context(keyed)
+    place_of = link_place_keys(written)
+    entities: dict[str, KeyedEntity] = {}
+    labels: dict[str, Counter[str]] = defaultdict(Counter)
+    for names, (_, occurrence) in zip(written, keyed, strict=True):
+        key = place_of[names[0]]
+        if key not in entities:
+            entities[key] = KeyedEntity(
+                entity_id("location", key), "location", key.split(":", 1)[1], ""
+            )
+        entities[key].members.append(occurrence)
+        labels[key][occurrence.raw] += 1
+    for key, entity in entities.items():
+        counted = labels[key]
+        entity.label = max(counted, key=lambda raw: (counted[raw], len(raw), raw))
+    return list(entities.values())

@@ -37,17 +37,17 @@ from sqlalchemy.orm import Session
 from threadline.analyse.stage import StageProgress, StageReport
 from threadline.resolve import engine, people
 from threadline.resolve.backends import make_backend
-from threadline.resolve.cluster import Clusters
 from threadline.resolve.features import SubjectRow
 from threadline.resolve.identifiers import (
     Occurrence,
-    PlaceKeys,
     classify,
     display,
     entity_id,
     identifier_place,
-    place_entity_key,
+    link_place_keys,
+    place_key_names,
     place_keys,
+    with_record_context,
 )
 from threadline.resolve.judgements import SAME, active_constraints, judgement_state
 from threadline.resolve.mentions import MentionRow, join_person_mentions, read_mentions
@@ -861,16 +861,18 @@ def _write_places(
     items: Iterable[tuple[str | None, str | None, Occurrence]],
     lookup: bool,
 ) -> int:
-    """Places join on shared keys; existing places (``lookup``) are found by their key members.
+    """Places join on shared keys (``link_place_keys``); existing places (``lookup``) are found
+    by their key members, may grow or merge, never split.
 
     Returns how many place entities there are now more than before.
     """
-    occurrences: list[tuple[list[str], Occurrence]] = []
-    for address, postcode, occurrence in items:
-        names = _place_key_names(_place_keys(address, postcode))
-        if names:
-            occurrences.append((names, occurrence))
-    all_names = sorted({n for names, _ in occurrences for n in names})
+    keyed = [
+        (names, occurrence)
+        for address, postcode, occurrence in items
+        if (names := place_key_names(_place_keys(address, postcode)))
+    ]
+    written = with_record_context(keyed)
+    all_names = sorted({n for names in written for n in names})
     existing: dict[str, str] = {}
     if lookup:
         for chunk in _chunks(all_names):
@@ -889,71 +891,51 @@ def _write_places(
             )
         ):
             old_keys[str(eid)].add(str(key_ref))
-    # Union-find over keys: an occurrence joins its keys, an existing place holds its keys.
-    clusters = Clusters()
-    index = {name: i for i, name in enumerate(sorted(set(all_names).union(*old_keys.values())))}
-    for node in index.values():
-        clusters.add(node)
-    for names, _ in occurrences:
-        for other in names[1:]:
-            clusters.union(index[names[0]], index[other])
-    for keys in old_keys.values():
-        ordered = sorted(keys)
-        for other in ordered[1:]:
-            clusters.union(index[ordered[0]], index[other])
-    target_of_root: dict[int, str] = {}
-    keys_of_root: dict[int, set[str]] = defaultdict(set)
-    for name, i in index.items():
-        keys_of_root[clusters.find(i)].add(name)
-    for root, keys in keys_of_root.items():
-        target_of_root[root] = entity_id("location", place_entity_key(keys))
-    before = len(old_entities)
+    place_of = link_place_keys(written, old_keys.values())
+    # The places occurrences or stored places are in, and the keys each holds; a key of
+    # a place nothing is in (a chain's name written with two buildings) is not stored.
+    used = {place_of[names[0]] for names in written} | {
+        place_of[next(iter(keys))] for keys in old_keys.values()
+    }
+    keys_of: dict[str, set[str]] = defaultdict(set)
+    for name, place in place_of.items():
+        if place in used:
+            keys_of[place].add(name)
     new_entities: dict[str, dict[str, Any]] = {}
+    merges: list[tuple[str, str]] = []
     members: list[dict[str, Any]] = []
-    for root, keys in keys_of_root.items():
-        target = target_of_root[root]
+    for place, keys in keys_of.items():
+        target = entity_id("location", place)
         merged = sorted({existing[k] for k in keys if k in existing})
         if target not in merged:
             new_entities[target] = {
                 "id": target,
                 "type": "location",
                 "label": "",
-                "key": place_entity_key(keys).split(":", 1)[1],
+                "key": place.split(":", 1)[1],
                 "detail": {},
             }
-        for old in merged:
-            if old != target:
-                session.execute(
-                    update(EntityMember)
-                    .where(EntityMember.entity_id == old)
-                    .values(entity_id=target)
-                )
-                session.execute(delete(EntityLink).where(EntityLink.entity_id == old))
-                session.execute(delete(Entity).where(Entity.id == old))
+        merges.extend((old, target) for old in merged if old != target)
         held = set().union(*(old_keys[e] for e in merged)) if merged else set()
         members.extend(_member(target, "key", k) for k in sorted(keys - held))
     labels: dict[str, Counter[str]] = defaultdict(Counter)
-    for names, occurrence in occurrences:
-        target = target_of_root[clusters.find(index[names[0]])]
+    for names, (_, occurrence) in zip(written, keyed, strict=True):
+        target = entity_id("location", place_of[names[0]])
         labels[target][occurrence.raw] += 1
         members.append(_occurrence_member(target, occurrence))
     for target, row in new_entities.items():
         counted = labels.get(target) or Counter({row["key"]: 1})
         row["label"] = max(counted, key=lambda raw: (counted[raw], len(raw), raw))
+    # The new entities first: members of a merged place move to them.
     _insert(session, Entity, list(new_entities.values()))
+    for old, target in merges:
+        session.execute(
+            update(EntityMember).where(EntityMember.entity_id == old).values(entity_id=target)
+        )
+        session.execute(delete(EntityLink).where(EntityLink.entity_id == old))
+        session.execute(delete(Entity).where(Entity.id == old))
     _insert(session, EntityMember, members)
-    return len(keys_of_root) - before
-
-
-def _place_key_names(keys: PlaceKeys) -> list[str]:
-    names = []
-    if keys.street:
-        names.append(f"street:{keys.street}")
-    if keys.premises:
-        names.append(f"premises:{keys.premises}")
-    if not names and keys.postcode:
-        names.append(f"postcode:{keys.postcode}")
-    return names
+    return len(keys_of) - len(old_entities)
 
 
 def _identifier_items(
