@@ -15,6 +15,7 @@ from threadline.resolve.identifiers import (
     place_key_names,
     place_keys,
 )
+from threadline.resolve.mentions import MentionRow
 from threadline.resolve.variants import canonical_forename, canonical_surname, fold, soundex
 
 
@@ -192,3 +193,116 @@ def test_dates_of_birth_a_generation_apart_never_share_a_cluster() -> None:
     # An analyst's must-link overrides the dates (never a cannot-link).
     clusters, _ = cluster(range(3), [], must=[(0, 2)], traits=traits, compatible=dates_compatible)
     assert sorted(map(sorted, clusters.groups())) == [[0, 2], [1]]
+
+
+def _mention(id_: int, record: str, text: str, operation: str = "OP1") -> MentionRow:
+    return MentionRow(id_, record, 0, len(text), text, "person", None, operation)
+
+
+def _subjects() -> list[SubjectRow]:
+    rows = [
+        ("R1/S1", "Jian LIN", (), "OP1", "R1"),
+        ("R2/S1", "Adam COOPER", ("Coop",), "OP1", "R2"),
+        ("R3/S1", "Adam COOPER", (), "OP2", "R3"),
+        ("R4/S1", "Roxana CONSTANTIN", ("Rocky",), "OP1", "R4"),
+        ("R5/S1", "Ruth CONSTANT", ("Rocky",), "OP2", "R5"),
+        ("R6/S1", "Emma BYRNE", (), "OP1", "R6"),
+        ("R7/S1", "Eric BYRNE", (), "OP1", "R7"),
+        ("R8/S1", "Tom BYRNE", (), "OP2", "R8"),
+        ("R9/S1", "Dee WALSH", ("Snowy",), "OP1", "R9"),
+    ]
+    return [
+        SubjectRow(ref, name, aliases, operation=op, record_id=record)
+        for ref, name, aliases, op, record in rows
+    ]
+
+
+def _joined(mentions: list[MentionRow]) -> dict[int, tuple[str, str]]:
+    from threadline.resolve.engine import features_table
+    from threadline.resolve.mentions import join_person_mentions, name_carriers
+
+    subjects = _subjects()
+    # one person entity per subject, except the two Adam COOPERs (two people)
+    entity_of = {s.ref: "E-" + s.ref.split("/")[0] for s in subjects}
+    carriers = name_carriers(features_table(subjects), mentions)
+    records = {m.record_id for m in mentions}
+    local = [s for s in subjects if s.record_id in records]
+    return join_person_mentions(mentions, local, entity_of, carriers)
+
+
+def test_mentions_join_full_names_within_the_operation() -> None:
+    from threadline.resolve import mentions as rules
+
+    joined = _joined(
+        [
+            _mention(1, "X1", "Jian Lin"),  # one person anywhere
+            _mention(2, "X2", "COOPER Adam"),  # two people, one in this operation
+            _mention(3, "X3", "Adam Cooper", operation="OP9"),  # two people, none here
+            _mention(4, "R2", "Adam COOPER"),  # a subject of the record
+        ]
+    )
+    assert joined == {
+        1: ("E-R1", rules.FULL_ANYWHERE),
+        2: ("E-R2", rules.FULL_IN_OPERATION),
+        4: ("E-R2", rules.FULL_IN_RECORD),
+    }
+
+
+def test_mentions_join_a_surname_and_initial_only_when_unique_in_the_operation() -> None:
+    from threadline.resolve import mentions as rules
+
+    joined = _joined(
+        [
+            _mention(1, "X1", "J. LIN"),
+            _mention(2, "X2", "E BYRNE"),  # Emma and Eric, both of OP1
+            _mention(3, "X3", "T. BYRNE", operation="OP2"),
+        ]
+    )
+    assert joined == {
+        1: ("E-R1", rules.INITIAL_IN_OPERATION),
+        3: ("E-R8", rules.INITIAL_IN_OPERATION),
+    }
+
+
+def test_mentions_one_word_needs_the_record_or_a_listed_alias() -> None:
+    from threadline.resolve import mentions as rules
+
+    joined = _joined(
+        [
+            # the record names Jian LIN in full, then "LIN"
+            _mention(1, "X1", "Jian LIN"),
+            _mention(2, "X1", "LIN"),
+            # a surname alone, not in its record: several BYRNEs anywhere
+            _mention(3, "X2", "BYRNE"),
+            # a nickname alone that no subject lists: not enough
+            _mention(4, "X3", "Ghost"),
+            # a nickname only Dee WALSH lists, in her operation
+            _mention(5, "X4", "Snowy"),
+            # "Rocky" is listed by two people (one per operation): not enough
+            _mention(6, "X5", "Rocky"),
+            # a nickname listed in the record's own subject
+            _mention(7, "R2", "COOPER"),
+        ]
+    )
+    assert joined == {
+        1: ("E-R1", rules.FULL_ANYWHERE),
+        2: ("E-R1", rules.WORD_NAMED_IN_RECORD),
+        5: ("E-R9", rules.ALIAS_LISTED),
+        7: ("E-R2", rules.WORD_IN_RECORD),
+    }
+
+
+def test_mentions_stop_where_the_record_is_ambiguous() -> None:
+    # Two subjects of one record share the surname: "BYRNE" alone joins neither, and the
+    # operation-wide rules are not consulted.
+    from threadline.resolve.engine import features_table
+    from threadline.resolve.mentions import join_person_mentions, name_carriers
+
+    subjects = [
+        SubjectRow("R1/S1", "Emma BYRNE", operation="OP1", record_id="R1"),
+        SubjectRow("R1/S2", "Eric BYRNE", operation="OP1", record_id="R1"),
+    ]
+    mentions = [_mention(1, "R1", "BYRNE"), _mention(2, "R1", "E. BYRNE")]
+    entity_of = {"R1/S1": "E-1", "R1/S2": "E-2"}
+    carriers = name_carriers(features_table(subjects), mentions)
+    assert join_person_mentions(mentions, subjects, entity_of, carriers) == {}

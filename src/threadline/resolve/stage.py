@@ -50,7 +50,12 @@ from threadline.resolve.identifiers import (
     with_record_context,
 )
 from threadline.resolve.judgements import SAME, active_constraints, judgement_state
-from threadline.resolve.mentions import MentionRow, join_person_mentions, read_mentions
+from threadline.resolve.mentions import (
+    MentionRow,
+    join_person_mentions,
+    name_carriers,
+    read_mentions,
+)
 from threadline.store.bulk import copy_rows
 from threadline.store.entity_models import Entity, EntityLink, EntityMember, ResolutionRun
 from threadline.store.models import (
@@ -726,8 +731,8 @@ def _write_person_mentions(
         return 0
     in_records = {m.record_id for m in wanted}
     subjects = [s for s in subjects if s.record_id in in_records]
-    refs_by_name = _refs_by_full_name(table, wanted)
-    refs = {s.ref for s in subjects} | {r for rs in refs_by_name.values() for r in rs}
+    carriers = name_carriers(table, wanted)
+    refs = {s.ref for s in subjects} | {c.ref for c in carriers}
     entity_of_subject: dict[str, str] = {}
     for chunk in _chunks(sorted(refs)):
         for ref, entity in session.execute(
@@ -738,7 +743,7 @@ def _write_person_mentions(
             )
         ):
             entity_of_subject[str(ref)] = str(entity)
-    joined = join_person_mentions(wanted, subjects, entity_of_subject, refs_by_name)
+    joined = join_person_mentions(wanted, subjects, entity_of_subject, carriers)
     by_id = {m.id: m for m in wanted}
     rows = [
         _member(
@@ -755,32 +760,6 @@ def _write_person_mentions(
     ]
     _insert(session, EntityMember, rows)
     return len(rows)
-
-
-def _refs_by_full_name(
-    table: pa.Table, mentions: Sequence[MentionRow]
-) -> dict[tuple[str, str], list[str]]:
-    """For the full names the mentions carry: the subject refs with those names (any order)."""
-    from threadline.resolve.mentions import mention_names
-
-    wanted = {n for m in mentions for n in [mention_names(m.text)] if n[0] and n[1]}
-    if not wanted or table.num_rows == 0:
-        return {}
-    keys = [f"{a}\x1f{b}" for a, b in wanted] + [f"{b}\x1f{a}" for a, b in wanted]
-    joined = pc.binary_join_element_wise(
-        pc.fill_null(table["fn_canon"], ""), pc.fill_null(table["sn_canon"], ""), "\x1f"
-    )
-    hits = table.filter(pc.is_in(joined, pa.array(keys, pa.string())))
-    out: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for ref, fn, sn in zip(
-        hits["ref"].to_pylist(),
-        hits["fn_canon"].to_pylist(),
-        hits["sn_canon"].to_pylist(),
-        strict=True,
-    ):
-        out[(fn, sn)].append(ref)
-        out[(sn, fn)].append(ref)
-    return out
 
 
 # -- identifiers and places -----------------------------------------------------------------------
