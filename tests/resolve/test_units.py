@@ -119,6 +119,9 @@ def test_place_keys_read_the_building_not_the_flat_or_the_town() -> None:
     # A number written as a part of its own goes with the street after it.
     shop = place_keys("Silver News, 58, Orchard Close, Riverton", None)
     assert (shop.premises, shop.street) == ("silver news", "58 orchard close")
+    # A bare number before a numbered street is a flat.
+    flat6 = place_keys("6, 124 Clover Walk", None)
+    assert (flat6.street, flat6.unit) == ("124 clover walk", "flat 6")
     # No comma before the town; the postcode inside the address.
     assert place_keys("12 Mill Road Riverton RV6 1AA", None).street == "12 mill road"
     assert place_keys("12 Mill Road, RV6 1AA", None).postcode == "RV6 1AA"

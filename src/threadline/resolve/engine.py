@@ -97,6 +97,13 @@ class ScoredPairs:
                 if label is None:
                     label = labels[weight] = min(options, key=lambda o: abs(o[0] - weight))[1]
                 out[name] = {"level": label, "weight": round(float(weight), 2)}
+        if "mw_name_frequency" in picked.column_names:
+            for out, weight in zip(found, picked["mw_name_frequency"].to_pylist(), strict=True):
+                if weight:
+                    out[people.NAME_FREQUENCY] = {
+                        "level": "how many records carry the name",
+                        "weight": round(float(weight), 2),
+                    }
         return [
             PersonEdge(self.left[i], self.right[i], self.weight[i], self.probability[i], ev)
             for i, ev in zip(indices, found, strict=True)
@@ -168,7 +175,7 @@ def corroborated(edge: PersonEdge) -> bool:
     nominal in common before it may attach a subject.
     """
     for name, found in edge.evidence.items():
-        if name in ("name", "gender") or not isinstance(found, dict):
+        if name in ("name", "gender", people.NAME_FREQUENCY) or not isinstance(found, dict):
             continue
         if found.get("weight", 0.0) > 0 and found.get("level") != AGE_ONLY:
             return True
@@ -237,7 +244,9 @@ def resolve_all(
         progress.start("training the person model", None)
         model = people.train(backend, table, training or people.TrainingOptions())
     progress.start("scoring pairs", None)
-    scored = people.predict_all(backend, table, model)
+    scored = people.adjust_for_name_frequency(
+        people.predict_all(backend, table, model), table, model
+    )
     progress.start("clustering people", None)
     edges = person_edges(scored, model)
     groups, joins = _cluster(
@@ -309,7 +318,12 @@ def resolve_added(
     merge, never split (a full run may split it). Returns the clusters of the
     added subjects and touched entities, and the touched entities' ids.
     """
-    scored = people.predict_new(backend, existing, added, model)
+    names = pa.concat_tables(
+        [t.select(["unique_id", "fn", "sn"]) for t in (existing, added)], promote_options="default"
+    )
+    scored = people.adjust_for_name_frequency(
+        people.predict_new(backend, existing, added, model), names, model
+    )
     edges = person_edges(scored, model)
     added_rows = set(added["unique_id"].to_pylist())
     ends = set(edges.left) | set(edges.right) | {n for p in must + cannot for n in p}

@@ -20,12 +20,12 @@ from typing import Any
 from threadline.domain.normalise import (
     normalise_phone,
     normalise_postcode,
-    normalise_text_key,
     normalise_vrm,
     parse_name,
     postcode_outward,
     postcode_sector,
 )
+from threadline.resolve.identifiers import place_keys
 from threadline.resolve.variants import canonical_forename, canonical_surname, fold, soundex
 
 GENDERS = {"male": "m", "m": "m", "man": "m", "female": "f", "f": "f", "woman": "f"}
@@ -127,8 +127,13 @@ _vrm = lru_cache(maxsize=1 << 18)(normalise_vrm)
 
 @lru_cache(maxsize=1 << 18)
 def _street(address: str) -> str | None:
-    # The street line: the town is the postcode's business, and is often left off.
-    return normalise_text_key(address.split(",")[0]) or None
+    """The home as a place key: building and flat (``12 mill road/flat 5``), else the
+    premises name. Not the first part as written: that is often a flat (``Flat 5``) or
+    a bare number (``70, Alder Street``), which other homes share."""
+    keys = place_keys(address, None)
+    if keys.street:
+        return f"{keys.street}/{keys.unit}" if keys.unit else keys.street
+    return keys.premises
 
 
 @lru_cache(maxsize=1 << 14)

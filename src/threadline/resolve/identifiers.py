@@ -211,7 +211,11 @@ def place_keys(address: str | None, postcode: str | None) -> PlaceKeys:
             pending = part
             continue
         if pending is not None:
-            part, pending = f"{pending} {part}", None
+            if _NUMBERED.match(part):  # "6, 124 Clover Walk": flat 6 of number 124
+                unit = unit or f"flat {pending}"
+            else:
+                part = f"{pending} {part}"
+            pending = None
         if _NUMBERED.match(part):
             street = _building(part)
         elif premises is None:

@@ -115,6 +115,22 @@ def _level(sql: str, label: str) -> cll.CustomLevel:
     return cll.CustomLevel(sql, label_for_charts=label)
 
 
+class SwappedJaroWinklerLevel(ComparisonLevelCreator):
+    """Forename against the other's surname and surname against forename, both within
+    Jaro-Winkler ``threshold``: a name in one case (``WARD DRAREN``) read the other way
+    round, with a slip. Written in each backend's own similarity function."""
+
+    def __init__(self, threshold: float) -> None:
+        self.threshold = threshold
+
+    def create_sql(self, sql_dialect: Any) -> str:
+        jw = sql_dialect.jaro_winkler_function_name
+        return f"{jw}(fn_l, sn_r) >= {self.threshold} AND {jw}(sn_l, fn_r) >= {self.threshold}"
+
+    def create_label_for_charts(self) -> str:
+        return f"forename and surname swapped, within Jaro-Winkler {self.threshold}"
+
+
 def name_comparison() -> ComparisonCreator:
     """Forename and surname together, so that order swaps and variants are one decision."""
     jw = cll.And(cll.JaroWinklerLevel("fn", 0.88), cll.JaroWinklerLevel("sn", 0.88)).configure(
@@ -142,6 +158,7 @@ def name_comparison() -> ComparisonCreator:
             _level(
                 "fn_sdx_l = fn_sdx_r AND sn_sdx_l = sn_sdx_r", "both names sound alike (Soundex)"
             ),
+            SwappedJaroWinklerLevel(0.88),
             _level(
                 "sn_canon_l = sn_canon_r AND fn_initial_l = fn_initial_r"
                 " AND (fn_is_initial_l OR fn_is_initial_r)",
@@ -261,6 +278,7 @@ BLOCKING_RULES: list[Any] = [
     block_on("phone1"),
     block_on("vehicle1"),
     block_on("postcode", "sn_sdx"),
+    block_on("address", "birth_year"),
 ]
 """Chosen for recall: a true pair needs only one rule to hold (docs/resolution.md)."""
 
@@ -491,6 +509,72 @@ def predict_new(
             )
         )
     return pa.concat_tables(parts, promote_options="default")
+
+
+NAME_FREQUENCY = "name frequency"
+"""The evidence key of the term-frequency adjustment (``mw_name_frequency``)."""
+
+
+def _exact_name_level(model: dict[str, Any]) -> tuple[float, float] | None:
+    """(match weight, u) of the name comparison's exact level."""
+    for comparison in model["comparisons"]:
+        if comparison["output_column_name"] != "name":
+            continue
+        for level in comparison["comparison_levels"]:
+            if level.get("label_for_charts") == "exact":
+                m, u = float(level["m_probability"]), float(level["u_probability"])
+                return math.log2(m / u), u
+    return None
+
+
+def adjust_for_name_frequency(scored: pa.Table, names: pa.Table, model: dict[str, Any]) -> pa.Table:
+    """Splink's term-frequency adjustment of the exact name level, over the whole workspace.
+
+    Two records with the same forename and surname are stronger evidence when
+    few records carry that name: the exact level's u (how often random pairs
+    agree) is replaced by the name's own frequency, the larger of the two
+    sides', as Splink does (``tf_adjustment_weight`` 1). A rare name weighs
+    more, a common one less. Frequencies are counted over ``names`` (every
+    subject resolved, with its ``unique_id``, ``fn`` and ``sn``): computed at
+    each run from the features saved beside the model, so a full run, an
+    incremental run and a saved model all weigh a name the same way. Adds
+    ``mw_name_frequency`` and adjusts ``match_weight`` and ``match_probability``.
+    """
+    exact = _exact_name_level(model)
+    if exact is None or scored.num_rows == 0 or names.num_rows == 0:
+        return scored.append_column(
+            "mw_name_frequency", pa.array([0.0] * scored.num_rows, pa.float64())
+        )
+    import numpy as np
+
+    exact_weight, u_exact = exact
+    named = names.filter(pc.and_(pc.is_valid(names["fn"]), pc.is_valid(names["sn"])))
+    key = pc.binary_join_element_wise(named["fn"], named["sn"], "\x1f")
+    counts = pa.table({"key": key}).group_by("key").aggregate([("key", "count")])
+    count_of = dict(zip(counts["key"].to_pylist(), counts["key_count"].to_pylist(), strict=True))
+    uids = named["unique_id"].to_numpy()
+    frequency = np.full(int(pc.max(names["unique_id"]).as_py()) + 1, np.nan)
+    frequency[uids] = np.array([count_of[k] for k in key.to_pylist()], float) / max(len(uids), 1)
+    left = scored["unique_id_l"].to_numpy()
+    right = scored["unique_id_r"].to_numpy()
+    inside = (left < frequency.size) & (right < frequency.size)
+    tf = np.full(scored.num_rows, np.nan)
+    tf[inside] = np.fmax(frequency[left[inside]], frequency[right[inside]])
+    name_weight = np.nan_to_num(scored["mw_name"].to_numpy(zero_copy_only=False), nan=0.0)
+    applies = (np.abs(name_weight - exact_weight) < 1e-6) & ~np.isnan(tf) & (tf > 0)
+    adjustment = np.zeros(scored.num_rows)
+    adjustment[applies] = np.log2(u_exact / tf[applies])
+    weight = scored["match_weight"].to_numpy(zero_copy_only=False) + adjustment
+    probability = 1.0 / (1.0 + np.exp2(-weight))
+    out = scored.set_column(
+        scored.schema.get_field_index("match_weight"), "match_weight", pa.array(weight)
+    )
+    out = out.set_column(
+        out.schema.get_field_index("match_probability"),
+        "match_probability",
+        pa.array(probability),
+    )
+    return out.append_column("mw_name_frequency", pa.array(adjustment))
 
 
 def level_weights(model: dict[str, Any]) -> dict[str, list[tuple[float, str]]]:
