@@ -1,10 +1,10 @@
 """Identifiers and places: joined on their normalised keys, not by a model.
 
 Vehicles (registration marks), phones (E.164) and e-mail addresses become one
-entity per normalised value. Places become one entity per street line
-(``normalise_text_key`` of the address's first part), joined also on a
-premises name and, where no address is given, on the full postcode. Every
-value passes through ``threadline.domain.normalise``.
+entity per normalised value. Places are keyed by their building (number and
+street, with a flat as a sub-part), their premises name (while it names one
+building) and, where neither is given, the full postcode (``place_keys``,
+``link_place_keys``). Every value passes through ``threadline.domain.normalise``.
 """
 
 from __future__ import annotations

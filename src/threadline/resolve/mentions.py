@@ -1,14 +1,12 @@
 """Text mentions of people and identifiers joined into entities, by rule.
 
 A person named in free text joins an entity only on strong evidence
-(docs/resolution.md):
-
-1. a mention with a forename and a surname joins the entity of a subject *of
-   the same record* with the same names (variant groups compared), else the
-   one person entity anywhere whose subjects carry those names, when exactly
-   one does;
-2. a single word (a surname, a forename or a nickname) joins only the entity
-   of the one subject of the same record whose surname or forename it is.
+(docs/resolution.md, :func:`join_person_mentions`): a full name that one
+subject of the record, one person anywhere or one person of the record's
+operation carries; a surname and initial one subject of the record or one
+person of the operation carries; a single word that is the name of one
+subject of the record or of one person the record names in full; a nickname
+that only one person lists as an alias, a person of the record's operation.
 
 Anything else stays unjoined: a nickname alone in one record is not enough.
 Identifier mentions (vehicles, phones, e-mail addresses) join on their
