@@ -309,3 +309,44 @@ def test_mentions_stop_where_the_record_is_ambiguous() -> None:
     entity_of = {"R1/S1": "E-1", "R1/S2": "E-2"}
     carriers = name_carriers(features_table(subjects), mentions)
     assert join_person_mentions(mentions, subjects, entity_of, carriers) == {}
+
+
+def test_a_rare_name_weighs_more_than_a_common_one() -> None:
+    import math
+
+    import pyarrow as pa
+
+    from threadline.resolve.engine import features_table
+    from threadline.resolve.people import adjust_for_name_frequency
+
+    names = ["Jian LIN"] * 2 + ["John SMITH"] * 50 + [f"Person{i} OTHER{i}" for i in range(48)]
+    table = features_table([SubjectRow(f"R{i}/S1", n) for i, n in enumerate(names)])
+    u_exact = 0.05
+    exact = math.log2(0.9 / u_exact)
+    model = {
+        "comparisons": [
+            {
+                "output_column_name": "name",
+                "comparison_levels": [
+                    {"label_for_charts": "exact", "m_probability": 0.9, "u_probability": u_exact}
+                ],
+            }
+        ]
+    }
+    scored = pa.table(
+        {
+            "unique_id_l": pa.array([0, 2, 0], pa.int64()),
+            "unique_id_r": pa.array([1, 3, 2], pa.int64()),
+            "match_weight": [3.0, 3.0, 1.0],
+            "match_probability": [0.89, 0.89, 0.67],
+            "mw_name": [exact, exact, 2.0],  # the third pair is not an exact name
+        }
+    )
+    out = adjust_for_name_frequency(scored, table, model).to_pydict()
+    rare, common, other = out["mw_name_frequency"]
+    assert rare == math.log2(u_exact / (2 / 100)) and rare > 0
+    assert common == math.log2(u_exact / (50 / 100)) and common < 0
+    assert other == 0.0
+    assert out["match_weight"] == [3.0 + rare, 3.0 + common, 1.0]
+    p = out["match_probability"][0]
+    assert abs(p - 1 / (1 + 2 ** -(3.0 + rare))) < 1e-12
