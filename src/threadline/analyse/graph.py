@@ -49,6 +49,10 @@ MAX_RECORD_ENTITIES = 40
 """A record naming more entities than this adds no ``co`` edges (a list, not an account)."""
 DEGREE_SCALE = 8.0
 """Degree part of centrality: ``1 - exp(-degree / DEGREE_SCALE)``."""
+CENTRALITY_STEP = 0.05
+"""Centrality is kept in steps of this size: a little more material moves the
+sampled estimates of a large component a little, and that should not re-score
+every opportunity in it."""
 CHUNK = 500
 
 
@@ -162,11 +166,13 @@ def centrality(degree: float, pairs_through: float, nodes: int) -> float:
     The mean of a degree part, ``1 - exp(-degree / 8)``, and a brokerage part,
     ``log(1 + b) / log(1 + p)``: ``b`` the estimated shortest-path pairs
     through the entity, ``p`` the pairs in its component (so a broker of a
-    large network ranks above the middle of a three-entity chain).
+    large network ranks above the middle of a three-entity chain); rounded
+    to steps of ``CENTRALITY_STEP``.
     """
     pairs = nodes * (nodes - 1) / 2
     broker = math.log1p(pairs_through) / math.log1p(pairs) if pairs > 1 else 0.0
-    return (1 - math.exp(-degree / DEGREE_SCALE) + min(1.0, broker)) / 2
+    blend = (1 - math.exp(-degree / DEGREE_SCALE) + min(1.0, broker)) / 2
+    return round(round(blend / CENTRALITY_STEP) * CENTRALITY_STEP, 2)
 
 
 def component_measures(
