@@ -10,6 +10,7 @@ from tests.analyse.opportunity_world import World
 from threadline.analyse.stage import SilentProgress
 from threadline.ingest import import_path
 from threadline.ingest.importer import Importer
+from threadline.resolve.export import entity_objects
 from threadline.resolve.identifiers import identifier_place
 from threadline.resolve.stage import ResolveStage
 from threadline.store.entity_models import Entity, EntityMember
@@ -53,3 +54,7 @@ def test_actions_and_events_are_about_the_places_their_identifiers_name(
     vehicles = {(kind, ref) for type_, kind, ref, _ in rows if type_ == "vehicle"}
     assert vehicles == {("action", "A1")}
     assert len({type_ for type_, *_ in rows if type_ == "location"}) == 1
+    with workspace.reading() as session:
+        [location] = list(entity_objects(session, type_="location"))
+    # spec/cli.md: a place's identifiers are its postcodes.
+    assert location["identifiers"] == ["RV6 1AA"]

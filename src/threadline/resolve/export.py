@@ -52,6 +52,8 @@ def _entity_object(entity: Entity, rows: list[EntityMember]) -> dict[str, Any]:
         key=lambda x: (str(x["record"]), int(x["start"] or 0)),
     )
     identifiers = [entity.key] if entity.type in IDENTIFIER_TYPES and entity.key else []
+    if entity.type == "location":
+        identifiers = list((entity.detail or {}).get("postcodes", []))
     obj: dict[str, Any] = {
         "id": entity.id,
         "type": entity.type,

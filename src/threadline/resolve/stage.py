@@ -845,11 +845,13 @@ def _write_places(
 
     Returns how many place entities there are now more than before.
     """
-    keyed = [
-        (names, occurrence)
-        for address, postcode, occurrence in items
-        if (names := place_key_names(_place_keys(address, postcode)))
-    ]
+    keyed: list[tuple[list[str], Occurrence]] = []
+    codes: list[str | None] = []
+    for address, postcode, occurrence in items:
+        written_keys = _place_keys(address, postcode)
+        if names := place_key_names(written_keys):
+            keyed.append((names, occurrence))
+            codes.append(written_keys.postcode)
     written = with_record_context(keyed)
     all_names = sorted({n for names in written for n in names})
     existing: dict[str, str] = {}
@@ -905,6 +907,7 @@ def _write_places(
     for target, row in new_entities.items():
         counted = labels.get(target) or Counter({row["key"]: 1})
         row["label"] = max(counted, key=lambda raw: (counted[raw], len(raw), raw))
+    postcodes = _place_postcodes(session, written, codes, place_of, merges, new_entities)
     # The new entities first: members of a merged place move to them.
     _insert(session, Entity, list(new_entities.values()))
     for old, target in merges:
@@ -914,7 +917,55 @@ def _write_places(
         session.execute(delete(EntityLink).where(EntityLink.entity_id == old))
         session.execute(delete(Entity).where(Entity.id == old))
     _insert(session, EntityMember, members)
+    for target, (detail, codes_now) in postcodes.items():
+        session.execute(
+            update(Entity)
+            .where(Entity.id == target)
+            .values(detail={**detail, "postcodes": sorted(codes_now)})
+        )
     return len(keys_of) - len(old_entities)
+
+
+def _place_postcodes(
+    session: Session,
+    written: Sequence[list[str]],
+    codes: Sequence[str | None],
+    place_of: dict[str, str],
+    merges: Sequence[tuple[str, str]],
+    new_entities: dict[str, dict[str, Any]],
+) -> dict[str, tuple[dict[str, Any], set[str]]]:
+    """The postcodes each place is written with (``entities --json`` lists them as identifiers).
+
+    A new place's are set on its row; a stored place that grows or absorbs
+    another gets back ``(its detail, its postcodes now)`` for an update, read
+    before the places it absorbs are deleted.
+    """
+    found: dict[str, set[str]] = defaultdict(set)
+    for names, code in zip(written, codes, strict=True):
+        if code:
+            found[entity_id("location", place_of[names[0]])].add(code)
+    for _, target in merges:
+        found.setdefault(target, set())
+    stored = sorted((set(found) - set(new_entities)) | {old for old, _ in merges})
+    details: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(stored):
+        for eid, detail in session.execute(
+            select(Entity.id, Entity.detail).where(Entity.id.in_(chunk))
+        ):
+            details[str(eid)] = dict(detail or {})
+    for old, target in merges:
+        found[target] |= set(details.get(old, {}).get("postcodes", []))
+    updates: dict[str, tuple[dict[str, Any], set[str]]] = {}
+    for target, now in found.items():
+        if target in new_entities:
+            if now:
+                new_entities[target]["detail"] = {"postcodes": sorted(now)}
+            continue
+        detail = details.get(target, {})
+        now |= set(detail.get("postcodes", []))
+        if sorted(now) != detail.get("postcodes", []):
+            updates[target] = (detail, now)
+    return updates
 
 
 def _identifier_items(
