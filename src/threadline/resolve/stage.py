@@ -56,6 +56,7 @@ from threadline.resolve.mentions import (
     name_carriers,
     read_mentions,
 )
+from threadline.resolve.text_people import TextPerson, text_people
 from threadline.store.bulk import copy_rows
 from threadline.store.entity_models import Entity, EntityLink, EntityMember, ResolutionRun
 from threadline.store.models import (
@@ -744,6 +745,10 @@ def _write_person_mentions(
         ):
             entity_of_subject[str(ref)] = str(entity)
     joined = join_person_mentions(wanted, subjects, entity_of_subject, carriers)
+    carried = [(c.fn, c.sn) for c in carriers if c.fn and c.sn]
+    unjoined = [m for m in wanted if m.id not in joined]
+    for person in _write_text_people(session, unjoined, carried):
+        joined.update((mention_id, (person.id, rule)) for mention_id, rule in person.mentions)
     by_id = {m.id: m for m in wanted}
     rows = [
         _member(
@@ -759,7 +764,34 @@ def _write_person_mentions(
         for mention_id, (entity, rule) in sorted(joined.items())
     ]
     _insert(session, EntityMember, rows)
+    # A person of the text whose mentions all went (re-extracted, or now joined to a subject's).
+    members = select(EntityMember.id).where(EntityMember.entity_id == Entity.id).exists()
+    session.execute(
+        delete(Entity).where(Entity.type == "person", Entity.key.like(TEXT_KEY + "%"), ~members)
+    )
     return len(rows)
+
+
+TEXT_KEY = "text:"
+"""The key prefix of a person known only from the text (``text_people.py``)."""
+
+
+def _write_text_people(
+    session: Session, unjoined: Sequence[MentionRow], carried: Sequence[tuple[str, str]]
+) -> list[TextPerson]:
+    """Persons of the text for the mentions no subject's person took; new ones are stored."""
+    found = text_people(unjoined, carried)
+    stored: set[str] = set()
+    for chunk in _chunks([p.id for p in found]):
+        query = select(Entity.id).where(Entity.id.in_(chunk))
+        stored.update(str(e) for e in session.scalars(query))
+    rows = [
+        {"id": p.id, "type": "person", "label": p.label, "key": TEXT_KEY + p.key, "detail": {}}
+        for p in found
+        if p.id not in stored
+    ]
+    _insert(session, Entity, rows)
+    return found
 
 
 # -- identifiers and places -----------------------------------------------------------------------

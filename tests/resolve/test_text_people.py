@@ -1,0 +1,58 @@
+"""People named only in the text become persons of their own (``resolve/text_people.py``)."""
+
+from __future__ import annotations
+
+from threadline.resolve.mentions import MentionRow
+from threadline.resolve.text_people import FULL_NAME, NAMED_IN_RECORD, text_people
+
+
+def mention(mid: int, record: str, text: str, type_: str = "person") -> MentionRow:
+    return MentionRow(mid, record, 0, len(text), text, type_, text, "CLOVER")
+
+
+def test_full_names_in_either_order_are_one_person_and_a_lone_surname_follows_them() -> None:
+    found = text_people(
+        [
+            mention(1, "R1", "Florin STAN"),
+            mention(2, "R1", "STAN"),
+            mention(3, "R2", "STAN Florin"),
+            mention(4, "R3", "Florin STAN"),
+            mention(5, "R4", "STAN"),  # no full name in R4: too little
+            mention(6, "R1", "RV05 KTX", "vehicle"),
+        ]
+    )
+    assert len(found) == 1
+    [stan] = found
+    assert sorted(stan.mentions) == [
+        (1, FULL_NAME),
+        (2, NAMED_IN_RECORD),
+        (3, FULL_NAME),
+        (4, FULL_NAME),
+    ]
+    assert stan.label == "Florin STAN"
+
+
+def test_initials_nicknames_and_ambiguous_words_make_no_person() -> None:
+    found = text_people(
+        [
+            mention(1, "R1", "F STAN"),
+            mention(2, "R1", "Taz"),
+            mention(3, "R2", "Adam COOPER"),
+            mention(4, "R2", "Jack COOPER"),
+            mention(5, "R2", "COOPER"),  # two Coopers named in R2: which one?
+        ]
+    )
+    assert sorted(p.label for p in found) == ["Adam COOPER", "Jack COOPER"]
+    assert all(len(p.mentions) == 1 for p in found)
+
+
+def test_ids_are_stable_across_runs() -> None:
+    first = text_people([mention(1, "R1", "Florin STAN")])
+    again = text_people([mention(9, "R7", "STAN Florin")])
+    assert first[0].id == again[0].id
+
+
+def test_a_name_some_subject_carries_is_left_to_the_subject_rules() -> None:
+    stan = ("florin", "stan")
+    found = text_people([mention(1, "R1", "Florin STAN")], subject_names=[stan])
+    assert found == []
