@@ -15,6 +15,7 @@ transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -50,12 +51,17 @@ class OpportunityAccess:
     def __init__(self, access: Access) -> None:
         self.access = access
         self.session: Session = access.session
+        self._readable: set[str] | None = None
+
+    def _shown(self, records: list[Any] | None) -> bool:
+        """Whether an opportunity with this evidence may be shown: every record readable."""
+        if self._readable is None:
+            self._readable = self.access.record_ids()
+        readable = self._readable
+        return bool(records) and all(str(x) in readable for x in records or [])
 
     def _visible(self, rows: list[Opportunity]) -> list[Opportunity]:
-        if not rows:
-            return []
-        readable = self.access.record_ids()
-        return [r for r in rows if r.records and all(str(x) in readable for x in r.records)]
+        return [r for r in rows if self._shown(r.records)]
 
     def _redactor(self, record_ids: list[str]) -> Redactor | None:
         if self.access.sees_victims:
@@ -101,10 +107,15 @@ class OpportunityAccess:
             query = query.where(Opportunity.kind == kind)
         if status:
             query = query.where(Opportunity.status == status)
-        rows = self._visible(list(self.session.scalars(query)))
-        if operation:
-            rows = [r for r in rows if operation in r.operations]
-        rows = rows[:limit]
+        rows: list[Opportunity] = []
+        # Best first, in batches, until ``limit`` are found that may be shown.
+        found = self.session.scalars(query.execution_options(yield_per=200))
+        for row in found:
+            if self._shown(row.records) and (not operation or operation in row.operations):
+                rows.append(row)
+                if len(rows) >= limit:
+                    break
+        found.close()
         decided = {
             s.opportunity_id: s
             for s in self.session.scalars(
@@ -117,7 +128,11 @@ class OpportunityAccess:
 
     def count(self) -> int:
         """How many opportunities this principal may see."""
-        return len(self._visible(list(self.session.scalars(select(Opportunity)))))
+        return sum(
+            1
+            for records in self.session.scalars(select(Opportunity.records))
+            if self._shown(records)
+        )
 
     def kinds(self) -> list[str]:
         return sorted(set(self.session.scalars(select(Opportunity.kind).distinct())))

@@ -26,7 +26,7 @@ from threadline.web.auth import SignInRequired
 from threadline.workspace import Workspace
 
 HERE = Path(__file__).parent
-THREADS = 8
+THREADS = 4
 """Requests one worker process runs at once (its thread pool; the database pool is larger)."""
 ROUTERS = (signin.router, pages.router, api.router)
 """Every router of the app: the tests walk them to check each state change needs CSRF."""
