@@ -34,11 +34,21 @@ RECORDS = [
             "R1",
             TEXT,
             [
-                {"ref": "R1/S1", "role": "victim", "name": "Tamsin WREN", "age": 13},
+                {
+                    "ref": "R1/S1",
+                    "role": "victim",
+                    "name": "Tamsin WREN",
+                    "age": 13,
+                    "address": "4 Larch Close, Riverton",
+                },
                 {"ref": "R1/S2", "role": "suspect", "name": "Daniel ROSS"},
             ],
         ),
         "grading": PERMITTED,
+        "locations": [
+            {"address": "4 Larch Close, Riverton", "postcode": "RV6 1AA"},
+            {"address": "Riverton bus station"},
+        ],
     },
     _record(
         "R2",
@@ -79,6 +89,10 @@ def test_misspelt_and_other_names_of_a_victim_are_blanked(
     assert hidden.text.count("[victim 1]") == 4
     # The suspect is not a victim: his name stays, in both spellings.
     assert "Daniel ROSS" in hidden.text and "Ross denies" in hidden.text
+    # The victim's address among the record's places is blanked too; other places stay.
+    assert seen.locations[0] == ("4 Larch Close, Riverton", "RV6 1AA")
+    assert hidden.locations[0][0] == "[redacted]"
+    assert hidden.locations[1] == ("Riverton bus station", None)
 
 
 def test_a_partner_export_holds_no_victim_name_in_any_spelling(

@@ -645,7 +645,13 @@ class Access:
             # An original cannot be redacted: only roles that see victims get it.
             original_sha256=None if redactor else rec.original_sha256,
             subjects=[redactor.subject(s) if redactor else _subject_view(s) for s in rec.subjects],
-            locations=[(loc.address, loc.postcode) for loc in rec.locations],
+            # A place in the record may be a victim's address: blanked like the text.
+            locations=[
+                (redactor.text(loc.address) or None, redactor.text(loc.postcode) or None)
+                if redactor
+                else (loc.address, loc.postcode)
+                for loc in rec.locations
+            ],
             links=[(link.to_record, link.kind) for link in rec.links],
             anonymised=redactor is not None,
         )
