@@ -7,8 +7,10 @@ matching neither) the causes found in what it is about:
 
 - ``wrong merge``: the entity holds subjects or spans of another true person
   (for a vehicle, phone or place: members voting for another true key);
-- ``entity split``: the true person's subjects (or the true key's spans and
-  records) are spread over more than one entity;
+- ``entity split``: the true person's subjects (or the true key's holders,
+  spans and records) are spread over more than one entity, or a subject
+  holding the true key (its ``phones``/``vehicles``) was joined to none
+  (a mistyped registration);
 - ``span not joined``: an extracted mention overlaps a true span of it in the
   opportunity's records (or, failing any other cause there, in any record:
   a span elsewhere can join records or count them), but sits in no entity or
@@ -185,7 +187,15 @@ class Resolution:
             found.append("no true entity")
         if any(self.merged(e, key) for e in entities):
             found.append("wrong merge")
-        if len(entities) > 1:
+        ident = self.truth.identifiers.get(key)
+        unheld = ident is not None and any(
+            not any(
+                (self.entities.get(e) or {}).get("type") == ident.type
+                for e in self.holders.get(ref, ())
+            )
+            for ref in self.true_holders.get(key, ())
+        )
+        if len(entities) > 1 or unheld:  # unheld: a subject's value joined to nothing
             found.append("entity split")
         wanted = set(records) if records is not None else None
         for span in self.spans_of(key):
