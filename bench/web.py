@@ -60,9 +60,12 @@ def prepare(
         print(f"generated scale {scale:g} in {time.perf_counter() - started:.0f} s", flush=True)
     workspace = Workspace.create(settings)
     try:
-        started = time.perf_counter()
-        import_bundle(workspace, bundle)
-        print(f"imported in {time.perf_counter() - started:.0f} s", flush=True)
+        with workspace.reading() as session:
+            imported = session.scalar(select(Record.id).limit(1)) is not None
+        if not imported:  # a workspace reused with --dir keeps what it holds
+            started = time.perf_counter()
+            import_bundle(workspace, bundle)
+            print(f"imported in {time.perf_counter() - started:.0f} s", flush=True)
         with workspace.reading() as session:
             analysed = session.scalar(select(Entity.id).limit(1)) is not None
         if run_analysis and not analysed:
