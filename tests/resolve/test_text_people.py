@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from sqlalchemy import select
+
+from tests.analyse.opportunity_world import World
+from threadline.analyse.stage import SilentProgress
+from threadline.extract.stage import ExtractStage
+from threadline.ingest import import_path
+from threadline.ingest.importer import Importer
+from threadline.resolve.export import entity_objects
 from threadline.resolve.mentions import MentionRow
+from threadline.resolve.stage import ResolveStage
 from threadline.resolve.text_people import FULL_NAME, NAMED_IN_RECORD, text_people
+from threadline.store.entity_models import EntityMember
+from threadline.workspace import Workspace
 
 
 def mention(mid: int, record: str, text: str, type_: str = "person") -> MentionRow:
@@ -56,3 +69,22 @@ def test_a_name_some_subject_carries_is_left_to_the_subject_rules() -> None:
     stan = ("florin", "stan")
     found = text_people([mention(1, "R1", "Florin STAN")], subject_names=[stan])
     assert found == []
+
+
+def test_persons_of_the_text_are_stored_on_both_databases(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    w = World()
+    text = "Source reports Florin STAN collecting girls from Mill Road. STAN uses a grey van."
+    w.record("R1", text=text)
+    w.record("R2", op="CHARD", text="STAN Florin seen again.")
+    import_path(Importer(workspace), w.write(tmp_path / "bundle"))
+    ExtractStage().run(workspace, SilentProgress())
+    ResolveStage().run(workspace, SilentProgress())
+    with workspace.reading() as session:
+        [person] = list(entity_objects(session, type_="person"))
+        vias = set(session.scalars(select(EntityMember.via).where(EntityMember.kind == "mention")))
+    assert person["label"] == "Florin STAN"
+    assert person["operations"] == ["CHARD", "CLOVER"]
+    assert [m["text"] for m in person["mentions"]] == ["Florin STAN", "STAN", "STAN Florin"]
+    assert NAMED_IN_RECORD in vias  # longer than the 40 characters the column once had

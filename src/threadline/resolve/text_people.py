@@ -9,7 +9,7 @@ be seen. So, among the person mentions left unjoined:
 1. a **full name** (a forename and a surname, neither an initial) makes a
    person of the text, one per name: the forename and surname groups
    (``variants.yaml``), in either order, so ``Florin STAN`` and ``STAN
-   Florin`` are one; label, the commonest spelling;
+   Florin`` are one; label, the commonest spelling (the first written, on a tie);
    unless a subject anywhere carries that name (then the mention is one of
    the people the subjects know, and only the rules of ``mentions.py`` may
    join it);
@@ -96,5 +96,5 @@ def text_people(
             people[keys.pop()].mentions.append((m.id, NAMED_IN_RECORD))
     for key, person in people.items():
         counted = spellings[key]
-        person.label = max(counted, key=lambda text: (counted[text], text))
+        person.label = max(counted, key=counted.__getitem__)  # ties: the first written
     return sorted(people.values(), key=lambda p: p.id)

@@ -50,7 +50,7 @@ class EntityMember(Base):
     )
     kind: Mapped[str] = mapped_column(String(20))
     ref: Mapped[str] = mapped_column(Ident)
-    via: Mapped[str | None] = mapped_column(String(40))
+    via: Mapped[str | None] = mapped_column(Text)
     record_id: Mapped[str | None] = mapped_column(Ident, index=True)
     """The record the member sits in, where it sits in one (subjects of records, mentions)."""
     operation_id: Mapped[str | None] = mapped_column(Ident)
