@@ -189,6 +189,9 @@ def test_dates_of_birth_a_generation_apart_never_share_a_cluster() -> None:
     assert dates_compatible("1979-03-02", "1978-03-02")  # a year out
     assert dates_compatible("1979-03-02", "1979-03-12")
     assert not dates_compatible("1979-03-02", "1952-03-02")
+    # a birth year from an age: within three years of a date's year, or of another such year
+    assert dates_compatible("~1981", "1979-03-02") and dates_compatible("~1976", "~1979")
+    assert not dates_compatible("~1959", "1977-05-31") and not dates_compatible("~1952", "~1945")
     # Father (0) and son (2) share a name and an address; 1 has no date of birth.
     traits = {0: "1952-05-01", 2: "1979-03-02"}
     clusters, _ = cluster(range(3), [(0, 1), (1, 2)], traits=traits, compatible=dates_compatible)
@@ -350,3 +353,29 @@ def test_a_rare_name_weighs_more_than_a_common_one() -> None:
     assert out["match_weight"] == [3.0 + rare, 3.0 + common, 1.0]
     p = out["match_probability"][0]
     assert abs(p - 1 / (1 + 2 ** -(3.0 + rare))) < 1e-12
+
+
+def test_an_undated_subject_between_a_mother_and_daughter_of_one_name_stays_alone() -> None:
+    import pyarrow as pa
+
+    from threadline.resolve.engine import ScoredPairs, _cluster
+
+    # 0 and 3: Orla KELLY born 1989; 1: Orla KELLY born 1952, same home; 2: no date.
+    left, right = [2, 2, 0], [0, 1, 3]
+    weights = [12.0, 11.9, 11.0]
+    table = pa.table(
+        {
+            "unique_id_l": pa.array(left, pa.int64()),
+            "unique_id_r": pa.array(right, pa.int64()),
+            "match_weight": weights,
+            "match_probability": [0.9998, 0.9997, 0.9995],
+        }
+    )
+    pairs = ScoredPairs(table, left, right, weights, [0.9998, 0.9997, 0.9995], {})
+    dobs = {0: "1989-05-30", 1: "1952-04-15", 3: "1989-05-30"}
+    groups, _ = _cluster([0, 1, 2, 3], pairs, [], [], [], dobs)
+    assert sorted(groups) == [[0, 3], [1], [2]]
+    # with only one of them in reach, it joins her
+    pairs = ScoredPairs(table.slice(0, 1), left[:1], right[:1], weights[:1], [0.9998], {})
+    groups, _ = _cluster([0, 1, 2, 3], pairs, [], [], [], dobs)
+    assert sorted(groups) == [[0, 2], [1], [3]]

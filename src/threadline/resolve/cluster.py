@@ -127,13 +127,25 @@ DOB_TOLERANCE_DAYS = 731
 swapped or a one-character slip."""
 
 
+AGE_TOLERANCE_YEARS = 3
+"""A birth year an age gives (``~1979``) may be this far from another's: ages are
+rounded, out of date, or guessed (the model's "roughly consistent" level)."""
+
+
 def dates_compatible(a: str, b: str) -> bool:
-    """Two ISO dates of birth that may be one person's.
+    """Two ISO dates of birth, or birth years from ages (``~1979``), that may be one person's.
 
     Equal, day and month swapped, one character apart (a typing slip), or within
-    two years (the errors of recording and of ages turned into dates). What this
-    keeps apart is the same name a generation apart: a father and a son.
+    two years (the errors of recording and of ages turned into dates); a birth
+    year from an age within AGE_TOLERANCE_YEARS of the other's year. What this
+    keeps apart is the same name a generation apart: a father and a son, even
+    when one of them was recorded with an age instead of a date.
     """
+    if a.startswith("~") or b.startswith("~"):
+        try:
+            return abs(int(a.lstrip("~")[:4]) - int(b.lstrip("~")[:4])) <= AGE_TOLERANCE_YEARS
+        except ValueError:
+            return True
     if a == b or (a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]):
         return True
     if len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 1:

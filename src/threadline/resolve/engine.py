@@ -6,6 +6,7 @@ these functions, so what is measured is what runs.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 from collections import defaultdict
@@ -127,11 +128,23 @@ def person_edges(scored: pa.Table, model: dict[str, Any]) -> ScoredPairs:
 
 
 def dates_of_birth(table: pa.Table, rows: Sequence[int] | None = None) -> dict[int, str]:
-    """Row number → date of birth, for the rows that have one."""
+    """Row number → date of birth, or ``~YYYY`` for a birth year an age gives (the traits
+    ``cluster.dates_compatible`` compares), for the rows that have either."""
     if rows is not None:
         table = table.filter(pc.is_in(table["unique_id"], pa.array(list(rows), pa.int64())))
-    table = table.filter(pc.is_valid(table["dob"]))
-    return dict(zip(table["unique_id"].to_pylist(), table["dob"].to_pylist(), strict=True))
+    out = {}
+    for row, dob, year, from_age in zip(
+        table["unique_id"].to_pylist(),
+        table["dob"].to_pylist(),
+        table["birth_year"].to_pylist(),
+        table["birth_year_from_age"].to_pylist(),
+        strict=True,
+    ):
+        if dob:
+            out[row] = dob
+        elif year is not None and from_age:
+            out[row] = f"~{year}"
+    return out
 
 
 def _cluster(
@@ -145,6 +158,8 @@ def _cluster(
     first = must + fixed
     threshold = people.match_threshold()
     strong = [i for i, p in enumerate(pairs.probability) if p >= threshold]
+    strong = _without_ambiguous_subjects(strong, pairs, dobs)
+    held = set(strong)
     clusters, used = cluster(
         nodes,
         ((pairs.left[i], pairs.right[i]) for i in strong),
@@ -159,12 +174,35 @@ def _cluster(
             a, b = must[index]
             joins.append(PersonEdge(a, b, math.inf, 1.0, {"judgement": "same"}))
     joins.extend(pairs.edges([strong[index - len(first)] for index in used if index >= len(first)]))
-    weak = [i for i, p in enumerate(pairs.probability) if p < threshold]
+    weak = [i for i in range(len(pairs.probability)) if i not in held]
     joins.extend(_attach_singletons(clusters, pairs, weak))
     return clusters.groups(), joins
 
 
 AGE_ONLY = "consistent with a stated age"
+
+
+def _without_ambiguous_subjects(
+    strong: list[int], pairs: ScoredPairs, dobs: dict[int, str]
+) -> list[int]:
+    """Strong pairs, less those of an undated subject whose strong pairs reach subjects whose
+    dates cannot be one person's: a ``Orla KELLY`` with no date at the home of a mother and
+    a daughter of that name is either; it is left to attachment (which wants a margin)."""
+    reached: dict[int, set[str]] = defaultdict(set)
+    for i in strong:
+        left, right = pairs.left[i], pairs.right[i]
+        if left not in dobs and right in dobs:
+            reached[left].add(dobs[right])
+        if right not in dobs and left in dobs:
+            reached[right].add(dobs[left])
+    ambiguous = {
+        node
+        for node, dates in reached.items()
+        if any(not dates_compatible(a, b) for a, b in itertools.combinations(sorted(dates), 2))
+    }
+    if not ambiguous:
+        return strong
+    return [i for i in strong if pairs.left[i] not in ambiguous and pairs.right[i] not in ambiguous]
 
 
 def corroborated(edge: PersonEdge) -> bool:
@@ -336,9 +374,8 @@ def resolve_added(
         nodes.update(rows)
         fixed.extend((rows[0], r) for r in rows[1:])
     nodes.update(n for n in ends if n in nodes or n in added_rows)
-    both = pa.concat_tables(
-        [existing.select(["unique_id", "dob"]), added.select(["unique_id", "dob"])]
-    )
+    dated = ["unique_id", "dob", "birth_year", "birth_year_from_age"]
+    both = pa.concat_tables([existing.select(dated), added.select(dated)])
     groups, joins = _cluster(
         sorted(nodes), edges, must, cannot, fixed, dates_of_birth(both, sorted(nodes))
     )
