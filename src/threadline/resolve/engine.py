@@ -158,8 +158,10 @@ def _cluster(
     first = must + fixed
     threshold = people.match_threshold()
     strong = [i for i, p in enumerate(pairs.probability) if p >= threshold]
-    strong = _without_ambiguous_subjects(strong, pairs, dobs)
-    held = set(strong)
+    ambiguous = _ambiguous_subjects(strong, pairs, dobs)
+    strong = [
+        i for i in strong if pairs.left[i] not in ambiguous and pairs.right[i] not in ambiguous
+    ]
     clusters, used = cluster(
         nodes,
         ((pairs.left[i], pairs.right[i]) for i in strong),
@@ -174,7 +176,11 @@ def _cluster(
             a, b = must[index]
             joins.append(PersonEdge(a, b, math.inf, 1.0, {"judgement": "same"}))
     joins.extend(pairs.edges([strong[index - len(first)] for index in used if index >= len(first)]))
-    weak = [i for i in range(len(pairs.probability)) if i not in held]
+    weak = [
+        i
+        for i, p in enumerate(pairs.probability)
+        if p < threshold and pairs.left[i] not in ambiguous and pairs.right[i] not in ambiguous
+    ]
     joins.extend(_attach_singletons(clusters, pairs, weak))
     return clusters.groups(), joins
 
@@ -182,12 +188,10 @@ def _cluster(
 AGE_ONLY = "consistent with a stated age"
 
 
-def _without_ambiguous_subjects(
-    strong: list[int], pairs: ScoredPairs, dobs: dict[int, str]
-) -> list[int]:
-    """Strong pairs, less those of an undated subject whose strong pairs reach subjects whose
-    dates cannot be one person's: a ``Orla KELLY`` with no date at the home of a mother and
-    a daughter of that name is either; it is left to attachment (which wants a margin)."""
+def _ambiguous_subjects(strong: list[int], pairs: ScoredPairs, dobs: dict[int, str]) -> set[int]:
+    """Undated subjects whose strong pairs reach subjects whose dates cannot be one person's:
+    an ``Orla KELLY`` with no date at the home of a mother and a daughter of that name is
+    either of them, and joins neither (a reviewer can, with a judgement)."""
     reached: dict[int, set[str]] = defaultdict(set)
     for i in strong:
         left, right = pairs.left[i], pairs.right[i]
@@ -195,14 +199,11 @@ def _without_ambiguous_subjects(
             reached[left].add(dobs[right])
         if right not in dobs and left in dobs:
             reached[right].add(dobs[left])
-    ambiguous = {
+    return {
         node
         for node, dates in reached.items()
         if any(not dates_compatible(a, b) for a, b in itertools.combinations(sorted(dates), 2))
     }
-    if not ambiguous:
-        return strong
-    return [i for i in strong if pairs.left[i] not in ambiguous and pairs.right[i] not in ambiguous]
 
 
 def corroborated(edge: PersonEdge) -> bool:
