@@ -359,15 +359,26 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+class Child:
+    """One measured child process; ``result()`` waits for it and reads what it wrote."""
+
+    def __init__(self, *args: str) -> None:
+        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+            self.out = Path(f.name)
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen([sys.executable, __file__, "--child", *args, str(self.out)])
+
+    def result(self) -> dict[str, Any]:
+        if self.process.wait() != 0:
+            raise SystemExit(f"a child failed: {self.process.args!r}")
+        result: dict[str, Any] = json.loads(self.out.read_text())
+        result["process_seconds"] = time.perf_counter() - self.started
+        self.out.unlink()
+        return result
+
+
 def run_child(*args: str) -> dict[str, Any]:
-    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
-        out = Path(f.name)
-    started = time.perf_counter()
-    subprocess.run([sys.executable, __file__, "--child", *args, str(out)], check=True)
-    result: dict[str, Any] = json.loads(out.read_text())
-    result["process_seconds"] = time.perf_counter() - started
-    out.unlink()
-    return result
+    return Child(*args).result()
 
 
 def threadline(workspace: Path, *args: str) -> float:
@@ -428,6 +439,11 @@ def main() -> None:
     )
     parser.add_argument("--prepare-only", action="store_true", help="Stop after the import.")
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument(
+        "--parallel",
+        action="store_true",
+        help="Run the stage and the baseline at the same time (a busy machine loads both alike).",
+    )
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="threadline-bench-resolve-"))
     root.mkdir(parents=True, exist_ok=True)
@@ -439,11 +455,19 @@ def main() -> None:
         ws = root / "workspace"
         shutil.rmtree(ws, ignore_errors=True)
         shutil.copytree(root / "imported", ws)
-        stage = run_child("stage", str(ws), str(root / "truth.json"))
-        print(f"stage: {json.dumps(stage)}", flush=True)
+        baseline_args = ("baseline", str(root / "bundle"), str(root / "truth.json"))
         baseline = None
-        if not args.skip_baseline:
-            baseline = run_child("baseline", str(root / "bundle"), str(root / "truth.json"))
+        if args.parallel and not args.skip_baseline:
+            # Side by side: on a shared machine both then see the same load.
+            beside = Child(*baseline_args)
+            stage = run_child("stage", str(ws), str(root / "truth.json"))
+            baseline = beside.result()
+        else:
+            stage = run_child("stage", str(ws), str(root / "truth.json"))
+            if not args.skip_baseline:
+                baseline = run_child(*baseline_args)
+        print(f"stage: {json.dumps(stage)}", flush=True)
+        if baseline:
             print(f"baseline: {json.dumps(baseline)}", flush=True)
         print(f"import added: {threadline(ws, 'import', str(root / 'added')):.0f} s", flush=True)
         added = run_child("stage", str(ws), str(root / "truth-all.json"))

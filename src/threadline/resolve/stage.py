@@ -329,6 +329,9 @@ class ResolveStage:
             people.save_model(result.model, workspace.path / MODEL_FILE)
         progress.start("writing people", None)
         with workspace.transaction() as session:
+            # Children first: a cascade from a million entities goes row by row.
+            session.execute(delete(EntityLink))
+            session.execute(delete(EntityMember))
             session.execute(delete(Entity))
             written = _write_people(session, subjects, table, result.groups, result.joins)
             progress.start("joining mentions", None)
@@ -373,7 +376,7 @@ class ResolveStage:
         since: Watermark,
         progress: StageProgress,
     ) -> dict[str, int]:
-        progress.start("resolving added subjects", None)
+        progress.start("computing features", None)
         start = cached.num_rows
         new_table = engine.features_table(added, start)
         table = pa.concat_tables([cached, new_table.cast(cached.schema)])
@@ -415,6 +418,7 @@ class ResolveStage:
                     return found
 
                 if backend is not None:
+                    progress.start("scoring and clustering the added subjects", None)
                     result, touched = engine.resolve_added(
                         backend,
                         cached,
@@ -425,6 +429,7 @@ class ResolveStage:
                         must=must,
                         cannot=cannot,
                     )
+                    progress.start("writing people", None)
                     rows_in_groups = [r for g in result.groups for r in g]
                     member_rows = _subject_rows(
                         session, [refs_by_row[r] for r in rows_in_groups if r < start]
@@ -449,6 +454,7 @@ class ResolveStage:
                     }
                 else:
                     records_to_rejoin = set()
+                progress.start("joining mentions", None)
                 new_records = set(session.scalars(select(Record.id).where(since.records())).all())
                 mentions = read_mentions(session, records=records_to_rejoin | new_records)
                 local_subjects = _subject_rows_of_records(session, {m.record_id for m in mentions})
@@ -456,6 +462,7 @@ class ResolveStage:
                     session, local_subjects, table, mentions, records_to_rejoin | new_records
                 )
                 fresh_mentions = [m for m in mentions if m.record_id in new_records]
+                progress.start("writing identifiers and places", None)
                 keyed = _write_keyed(session, added, fresh_mentions, since)
                 _record_run(
                     session,
@@ -468,9 +475,11 @@ class ResolveStage:
                     written,
                 )
                 run_id = session.scalar(select(func.max(ResolutionRun.id)))
+                progress.start("committing", None)
         finally:
             if backend is not None:
                 backend.close()
+        progress.start("saving features", None)
         _save_features(workspace.path / FEATURES_FILE, table, int(run_id or 0))
         return {
             "subjects": table.num_rows,
