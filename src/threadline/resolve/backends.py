@@ -34,18 +34,29 @@ class Backend(Protocol):
 
 
 class DuckDBBackend:
-    """Splink on DuckDB, in memory, using every core DuckDB is given (``threads``)."""
+    """Splink on DuckDB, in memory, using every core DuckDB is given (``threads``).
+
+    DuckDB is held to ``THREADLINE_DUCKDB_MEMORY`` (default 4GB) and spills
+    what does not fit to a scratch directory of its own: scoring a million
+    subjects materialises far more blocked pairs than the scored pairs kept,
+    and on a machine shared with others DuckDB's own default (80% of RAM) is
+    more than there is.
+    """
 
     name = "duckdb"
     dialect = "duckdb"
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int | None = None, memory: str | None = None) -> None:
         import duckdb
         from splink import DuckDBAPI
 
+        self._scratch = tempfile.TemporaryDirectory(prefix="threadline-duckdb-")
         self.connection = duckdb.connect(":memory:")
         if threads:
             self.connection.execute(f"SET threads = {int(threads)}")
+        memory = memory or os.environ.get("THREADLINE_DUCKDB_MEMORY") or "4GB"
+        self.connection.execute("SET memory_limit = ?", [memory])
+        self.connection.execute("SET temp_directory = ?", [self._scratch.name])
         self.api: DatabaseAPI[Any] = DuckDBAPI(self.connection)
         self._names = itertools.count()
 
@@ -54,6 +65,7 @@ class DuckDBBackend:
 
     def close(self) -> None:
         self.connection.close()
+        self._scratch.cleanup()
 
 
 class SparkBackend:
