@@ -42,7 +42,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from threadline.synth.identifiers import _all_numbers
 from threadline.synth.names import draw_name, forename_variants, surname_variants, typo
+
+# Every drama-range number Ofcom reserves (about 14,000), mobile and landline: with
+# only the 1,000 mobile numbers, hundreds of unrelated people shared each phone,
+# which no real workspace shows and which made "same phone" a block of thousands.
+PHONES = [number for numbers in _all_numbers() for number in numbers]
 
 GENDERS = ("male", "female")
 STREETS = (
@@ -82,7 +88,7 @@ def make_person(rng: random.Random, pid: int) -> dict[str, Any]:
             )
             for _ in range(rng.choice((1, 1, 2)))
         ],
-        "phones": [f"07700 900{rng.randrange(1000):03d}" for _ in range(rng.choice((0, 1, 1, 2)))],
+        "phones": [rng.choice(PHONES) for _ in range(rng.choice((0, 1, 1, 2)))],
         "nominal": f"NICHE-{rng.randrange(10**7):07d}",
     }
 
