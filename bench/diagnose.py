@@ -44,7 +44,7 @@ from typing import Any
 from sqlalchemy import select
 
 from threadline.evaluate import Truth
-from threadline.evaluate.mentions import span_jaccard
+from threadline.evaluate.mentions import best_truth_span, span_jaccard
 from threadline.evaluate.opportunities import (
     KINDS,
     RECORD_KINDS,
@@ -165,6 +165,12 @@ class Resolution:
         }
         if others:
             return True
+        for m in e.get("mentions") or ():
+            if m.get("start") is None:
+                continue
+            span = best_truth_span(self.truth, m["record"], m["start"], m["end"], ("person",))
+            if key in self.truth.persons and span is not None and span.key != key:
+                return True  # a span of another person joined into it
         if key in self.truth.identifiers and self.truth.identifiers[key].type == "location":
             voted = {
                 k for r in e.get("records") or () for k in self.truth.locations_of_record.get(r, ())
