@@ -1042,6 +1042,14 @@ def _identifier_items(
                         found[1],
                         Occurrence("holder", s.ref, field_name, s.record_id, s.operation, raw),
                     )
+    for occurrence in _listed_identifiers(session, since):
+        found = classify(occurrence.raw)
+        if found:
+            yield found[0], found[1], occurrence
+
+
+def _listed_identifiers(session: Session, since: Watermark | None) -> Iterable[Occurrence]:
+    """What actions' and events' ``identifiers`` list (of items imported since, or all)."""
     actions = select(ActionIdentifier.action_id, Action.operation_id, ActionIdentifier.raw).join(
         Action, Action.id == ActionIdentifier.action_id
     )
@@ -1053,34 +1061,17 @@ def _identifier_items(
         events = events.where(since.events())
     for kind, query in (("action", actions), ("event", events)):
         for owner_id, operation_id, raw in session.execute(query):
-            found = classify(raw)
-            if found:
-                yield (
-                    found[0],
-                    found[1],
-                    Occurrence(kind, owner_id, "identifiers", None, operation_id, raw),
-                )
+            yield Occurrence(kind, owner_id, "identifiers", None, operation_id, raw)
 
 
 def _identifier_places(
     session: Session, since: Watermark | None
 ) -> Iterable[tuple[str | None, str | None, Occurrence]]:
     """Addresses in actions' and events' ``identifiers``: what those are about."""
-    actions = select(ActionIdentifier.action_id, Action.operation_id, ActionIdentifier.raw).join(
-        Action, Action.id == ActionIdentifier.action_id
-    )
-    events = select(EventIdentifier.event_id, Event.operation_id, EventIdentifier.raw).join(
-        Event, Event.id == EventIdentifier.event_id
-    )
-    if since is not None:
-        actions = actions.where(since.actions())
-        events = events.where(since.events())
-    for kind, query in (("action", actions), ("event", events)):
-        for owner_id, operation_id, raw in session.execute(query):
-            place = identifier_place(raw)
-            if place is not None:
-                occurrence = Occurrence(kind, owner_id, "identifiers", None, operation_id, raw)
-                yield place[0], place[1], occurrence
+    for occurrence in _listed_identifiers(session, since):
+        place = identifier_place(occurrence.raw)
+        if place is not None:
+            yield place[0], place[1], occurrence
 
 
 def _place_items(
