@@ -10,6 +10,15 @@ detectors on their own.
 
     .venv/bin/python bench/analyse.py --scale 1 --scale 10 --evaluate --oracle
 
+A run at scale 100 takes hours on a small machine. With ``--keep DIR`` every
+finished step (import, each stage, the re-import, each stage again) is
+recorded in ``DIR/progress-SCALE.json`` as soon as it ends; the same command
+run again carries on after the last finished step, and prints the figures of
+the steps it skips as they were measured. ``--bundle DIR`` uses an existing
+bundle (with its ``truth.json``) instead of generating one.
+
+    .venv/bin/python bench/analyse.py --scale 100 --keep /work/scratch/s100 --evaluate
+
 Figures are printed, with the re-analysis as a ratio of the first analysis
 measured in the same run; nothing is asserted.
 """
@@ -23,6 +32,7 @@ import resource
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -57,16 +67,91 @@ def partial_bundle(bundle: Path, out: Path, share: float) -> int:
     return len(lines) - keep
 
 
-def run_stages(workspace: Workspace, label: str) -> dict[str, float]:
+class Progress:
+    """The steps of one benchmark already measured, kept in a file so a run can carry on.
+
+    Without a file (a temporary run) nothing is remembered and every step runs.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.steps: dict[str, dict[str, Any]] = {}
+        if path is not None and path.exists():
+            self.steps = json.loads(path.read_text(encoding="utf-8"))
+
+    def done(self, step: str) -> dict[str, Any] | None:
+        """The figures of ``step`` if it was measured before (and says so), else None."""
+        figures = self.steps.get(step)
+        if figures is not None:
+            print(f"  {step}: measured before, {json.dumps(figures)}", flush=True)
+        return figures
+
+    def peaks(self, label: str) -> tuple[float, float]:
+        """Peak memory (MiB) of this process and its largest worker over ``label``'s stages,
+        those measured in earlier runs included."""
+        own, children = peak_mib()
+        for step, figures in self.steps.items():
+            if step.startswith(f"{label} "):
+                own = max(own, float(figures.get("peak_mib", 0)))
+                children = max(children, float(figures.get("worker_peak_mib", 0)))
+        return own, children
+
+    def record(self, step: str, **figures: Any) -> None:
+        self.steps[step] = {**figures, "at": time.strftime("%Y-%m-%d %H:%M:%S")}
+        if self.path is not None:
+            partial = self.path.with_suffix(".tmp")
+            partial.write_text(json.dumps(self.steps, indent=1), encoding="utf-8")
+            partial.replace(self.path)
+
+
+class Heartbeat:
+    """Records a running step's time so far every minute, so a stopped run keeps it."""
+
+    def __init__(self, progress: Progress, step: str, since: float) -> None:
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(
+            target=self._beat, args=(progress, step, since), daemon=True
+        )
+        self._thread.start()
+
+    def _beat(self, progress: Progress, step: str, since: float) -> None:
+        while not self._stopped.wait(60):
+            progress.record(step, seconds=time.perf_counter() - since, load=load())
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join()
+
+
+def load() -> str:
+    """The machine's load averages, printed beside figures (the machines are shared)."""
+    return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def run_stages(workspace: Workspace, label: str, progress: Progress) -> dict[str, float]:
     """Every stage in order, each printed (time, peak memory) as soon as it ends.
 
+    A stage already recorded in ``progress`` is skipped with its recorded time.
+    While a stage runs its time so far is recorded every minute; if the run is
+    stopped and carried on, the stage's time is the sum of its attempts (an
+    overstatement for a stage that keeps nothing of an interrupted attempt,
+    close for extraction, which commits chunk by chunk).
     A stage that fails is reported and re-run once with its full path
     (``THREADLINE_RESOLVE_FULL=1``: another stage's incremental path may fail);
     if it fails again the analysis stops there and the figures so far stand.
     """
     seconds: dict[str, float] = {}
     for stage in registered_stages():
+        before = progress.done(f"{label} {stage.name}")
+        if before is not None:
+            seconds[stage.name] = float(before["seconds"])
+            continue
+        step = f"{label} {stage.name}"
+        earlier = float(progress.steps.get(f"{step} (unfinished)", {}).get("seconds", 0.0))
+        if earlier:
+            print(f"  {step}: carried on after {earlier:.1f} s in earlier attempts", flush=True)
         started = time.perf_counter()
+        heartbeat = Heartbeat(progress, f"{step} (unfinished)", started - earlier)
         reports = []
         try:
             reports = analyse(workspace, only=[stage.name])
@@ -85,13 +170,22 @@ def run_stages(workspace: Workspace, label: str) -> dict[str, float]:
                 raise
             finally:
                 del os.environ["THREADLINE_RESOLVE_FULL"]
-        seconds[stage.name] = time.perf_counter() - started
+        finally:
+            heartbeat.stop()
+        seconds[stage.name] = time.perf_counter() - started + earlier
         own, children = peak_mib()
         print(
             f"  {label} {stage.name}: {seconds[stage.name]:.1f} s "
             f"(peak so far {own:.0f} MiB, largest worker {children:.0f} MiB) "
-            f"at {time.strftime('%H:%M:%S')}",
+            f"at {time.strftime('%H:%M:%S')}, {load()}",
             flush=True,
+        )
+        progress.record(
+            f"{label} {stage.name}",
+            seconds=seconds[stage.name],
+            peak_mib=own,
+            worker_peak_mib=children,
+            load=load(),
         )
         if stage.name in ("graph", "detect") and reports:
             print(f"    {stage.name} counts: {json.dumps(reports[0].counts)}", flush=True)
@@ -185,34 +279,54 @@ def opportunity_rows(workspace: Workspace) -> dict[str, tuple[Any, ...]]:
         }
 
 
-def bench(scale: float, seed: int, root: Path, *, evaluate_it: bool, oracle: bool) -> None:
-    bundle = root / f"bundle-{scale}"
-    started = time.perf_counter()
-    summary = generate(bundle, seed=seed, scale=scale)
-    print(
-        f"\n== scale {scale}, seed {seed}: {summary.records} records, "
-        f"{summary.subjects} subjects (generated in {time.perf_counter() - started:.1f} s)"
-    )
+def bench(
+    scale: float,
+    seed: int,
+    root: Path,
+    *,
+    evaluate_it: bool,
+    oracle: bool,
+    bundle_from: Path | None = None,
+    remember: bool = False,
+) -> None:
+    progress = Progress(root / f"progress-{scale}.json" if remember else None)
+    bundle = bundle_from or root / f"bundle-{scale}"
+    if bundle_from is None and progress.done("generate") is None:
+        shutil.rmtree(bundle, ignore_errors=True)
+        started = time.perf_counter()
+        generate(bundle, seed=seed, scale=scale)
+        progress.record("generate", seconds=time.perf_counter() - started, seed=seed)
+    manifest = json.loads((bundle / "manifest.json").read_text(encoding="utf-8"))
+    records = sum(1 for _ in (bundle / "records.jsonl").open(encoding="utf-8"))
+    print(f"\n== scale {scale}, {records} records, bundle {bundle}: {manifest['name']}")
     first = root / f"first-{scale}"
-    held = partial_bundle(bundle, first, 0.01)
+    if not first.exists():
+        partial_bundle(bundle, first, 0.01)
+    held = records - sum(1 for _ in (first / "records.jsonl").open(encoding="utf-8"))
     workspace = Workspace.create(Settings(workspace=root / f"ws-{scale}"))
     try:
-        started = time.perf_counter()
-        import_path(Importer(workspace), first)
-        print(f"import of {summary.records - held} records: {time.perf_counter() - started:.1f} s")
-        seconds = run_stages(workspace, "analyse")
-        own, children = peak_mib()
+        if progress.done("import 99%") is None:
+            started = time.perf_counter()
+            import_path(Importer(workspace), first)
+            took = time.perf_counter() - started
+            print(f"import of {records - held} records: {took:.1f} s, {load()}", flush=True)
+            progress.record("import 99%", seconds=took, records=records - held, load=load())
+        seconds = run_stages(workspace, "analyse", progress)
         total = sum(seconds.values())
         print(
             "analyse, per stage (s): "
             + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items())
             + f"; total {total:.1f}"
         )
+        own, children = progress.peaks("analyse")
         print(f"peak memory: {own:.0f} MiB (this process), {children:.0f} MiB (largest worker)")
-        started = time.perf_counter()
-        import_path(Importer(workspace), bundle)
-        print(f"import of {held} more records (1%): {time.perf_counter() - started:.1f} s")
-        again = run_stages(workspace, "re-analyse")
+        if progress.done("import 1% more") is None:
+            started = time.perf_counter()
+            import_path(Importer(workspace), bundle)
+            took = time.perf_counter() - started
+            print(f"import of {held} more records (1%): {took:.1f} s, {load()}", flush=True)
+            progress.record("import 1% more", seconds=took, records=held, load=load())
+        again = run_stages(workspace, "re-analyse", progress)
         total_again = sum(again.values())
         print(
             "re-analyse, per stage (s): "
@@ -281,7 +395,14 @@ def main() -> None:
         action="store_true",
         help="Time only graph and detect, on the true entities.",
     )
-    parser.add_argument("--keep", type=Path, help="Work here and keep it (default: a temp dir).")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="Work here and keep it (default: a temp dir); run again to carry on.",
+    )
+    parser.add_argument(
+        "--bundle", type=Path, help="Use this bundle (with truth.json) instead of generating one."
+    )
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="threadline-bench-"))
     root.mkdir(parents=True, exist_ok=True)
@@ -290,7 +411,15 @@ def main() -> None:
             if args.detection_only:
                 bench_detection(scale, args.seed + index, root)
             else:
-                bench(scale, args.seed + index, root, evaluate_it=args.evaluate, oracle=args.oracle)
+                bench(
+                    scale,
+                    args.seed + index,
+                    root,
+                    evaluate_it=args.evaluate,
+                    oracle=args.oracle,
+                    bundle_from=args.bundle,
+                    remember=args.keep is not None,
+                )
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
