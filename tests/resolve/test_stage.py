@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import pytest
 from typer.testing import CliRunner
 
@@ -16,7 +17,7 @@ from threadline.evaluate import Prediction, Truth, evaluate
 from threadline.ingest.importer import import_bundle
 from threadline.resolve.export import entity_objects, explain
 from threadline.resolve.judgements import NOT_SAME, SAME, JudgementError, record_judgement
-from threadline.resolve.stage import MODEL_FILE, ResolveStage
+from threadline.resolve.stage import FEATURES_FILE, MODEL_FILE, ResolveStage
 from threadline.settings import Settings
 from threadline.synth import generate
 from threadline.workspace import Workspace
@@ -180,6 +181,28 @@ def test_added_material_is_resolved_incrementally(
     as_sets = {frozenset(e["subjects"]) for e in after}
     agree = sum(frozenset(e["subjects"]) in as_sets for e in full)
     assert agree >= 0.97 * len(full)
+
+
+def test_features_saved_by_an_older_version_mean_a_full_run(
+    workspace: Workspace, bundle: Path, tmp_path: Path, model_file: Path
+) -> None:
+    # A workspace analysed before a feature was added to the model (here: the
+    # birth band blocking uses) has saved features without that column; scoring
+    # the added subjects against them would fail, so the run is a full one.
+    first, second = split_bundle(bundle, tmp_path, keep_last=20)
+    import_bundle(workspace, first)
+    with_model(workspace, model_file)
+    ResolveStage().run(workspace, SilentProgress())
+    saved = workspace.path / FEATURES_FILE
+    table = pq.read_table(saved)
+    pq.write_table(table.drop_columns(["birth_band", "birth_band_shifted"]), saved)
+    import_bundle(workspace, second)
+    report = ResolveStage().run(workspace, SilentProgress())
+    assert report.notes == ["full run on duckdb"]
+    assert report.counts["subjects_resolved"] == report.counts["subjects"]
+    # The features saved now are whole again, so the next run is incremental.
+    assert "birth_band" in pq.read_table(saved).column_names
+    assert ResolveStage().run(workspace, SilentProgress()).notes == ["incremental run on duckdb"]
 
 
 def _one_record_bundle(source: Path, out: Path, record_id: str, address: str) -> Path:

@@ -28,6 +28,10 @@ from threadline.domain.normalise import (
 from threadline.resolve.identifiers import place_keys
 from threadline.resolve.variants import canonical_forename, canonical_surname, fold, soundex
 
+BIRTH_BAND = 6
+"""Years per birth band (``PersonFeatures.birth_band``): birth years up to 3 apart, an age's
+slip or a year mistyped, share a band or a shifted band."""
+
 GENDERS = {"male": "m", "m": "m", "man": "m", "female": "f", "f": "f", "woman": "f"}
 
 
@@ -69,9 +73,13 @@ class PersonFeatures:
     sn_canon: str | None = None
     sn_sdx: str | None = None
     fn_as_sn: str | None = None
+    sn_initial: str | None = None
     sn_as_fn: str | None = None
     """The surname read as a forename and the forename as a surname: written in one
     case (``WARD MARK``) a name's order is a guess, so swaps compare these."""
+    sn_alone: str | None = None
+    """The surname's variant group, only when no forename is given (``ALI``): blocking
+    compares these few subjects with everyone of that surname group, not all pairs of it."""
     aliases: list[str] = field(default_factory=list)
     """Variant groups of the aliases."""
     dob: str | None = None
@@ -80,6 +88,12 @@ class PersonFeatures:
     birth_year: int | None = None
     """From the date of birth, else the owner's date minus the age."""
     birth_year_from_age: bool = False
+    birth_band: int | None = None
+    birth_band_shifted: int | None = None
+    """The birth year in bands of BIRTH_BAND years, and in the same bands shifted by half
+    a band: two birth years at most half a band apart share one or the other, so blocking
+    on a name and a band finds a year's slip or an age's without comparing every pair
+    of a common name."""
     gender: str | None = None
     postcode: str | None = None
     postcode_sector: str | None = None
@@ -157,7 +171,10 @@ def _name_features(name: str | None) -> dict[str, Any]:
         out["sn"] = surname
         out["sn_canon"] = canonical_surname(surname)
         out["sn_sdx"] = soundex(surname)
+        out["sn_initial"] = surname[0]
         out["sn_as_fn"] = canonical_forename(surname)
+        if not forename:
+            out["sn_alone"] = out["sn_canon"]
     return out
 
 
@@ -185,6 +202,9 @@ def person_features(unique_id: int, subject: SubjectRow) -> PersonFeatures:
     elif subject.age is not None and subject.owner_date is not None and 0 <= subject.age < 120:
         features.birth_year = subject.owner_date.year - subject.age
         features.birth_year_from_age = True
+    if features.birth_year is not None:
+        features.birth_band = features.birth_year // BIRTH_BAND
+        features.birth_band_shifted = (features.birth_year + BIRTH_BAND // 2) // BIRTH_BAND
     features.gender = GENDERS.get((subject.gender or "").strip().casefold())
     postcode = _postcode_features(subject.postcode) if subject.postcode else None
     if postcode:

@@ -70,12 +70,16 @@ SCHEMA = pa.schema(
         ("sn_canon", pa.string()),
         ("sn_sdx", pa.string()),
         ("fn_as_sn", pa.string()),
+        ("sn_initial", pa.string()),
         ("sn_as_fn", pa.string()),
+        ("sn_alone", pa.string()),
         ("aliases", pa.list_(pa.string())),
         ("dob", pa.string()),
         ("dob_swapped", pa.string()),
         ("birth_year", pa.int64()),
         ("birth_year_from_age", pa.bool_()),
+        ("birth_band", pa.int64()),
+        ("birth_band_shifted", pa.int64()),
         ("gender", pa.string()),
         ("postcode", pa.string()),
         ("postcode_sector", pa.string()),
@@ -269,18 +273,26 @@ def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
 
 
 BLOCKING_RULES: list[Any] = [
-    block_on("sn_canon", "fn_canon"),
+    # A name is compared only with the same name born within about three years
+    # (docs/resolution.md, "Blocking"): every pair of a common name would grow with
+    # the square of the workspace.
+    block_on("sn_canon", "fn_canon", "birth_band"),
+    block_on("sn_canon", "fn_canon", "birth_band_shifted"),
     "l.fn_as_sn = r.sn_canon AND l.sn_as_fn = r.fn_canon",
     "l.sn_canon = r.fn_as_sn AND l.fn_canon = r.sn_as_fn",
-    "l.sn_canon = r.sn_canon AND (l.fn IS NULL OR r.fn IS NULL)",
     block_on("dob", "sn_sdx"),
     block_on("dob", "fn_sdx"),
-    block_on("birth_year", "sn_sdx"),
-    block_on("birth_year", "fn_canon"),
+    block_on("birth_year", "sn_sdx", "fn_initial"),
+    block_on("birth_year", "fn_canon", "sn_initial"),
+    # A subject with a surname but no forename, against everyone of that surname group
+    # born the same year: an equi-join both ways round (not every pair of the group).
+    "l.sn_alone = r.sn_canon AND l.birth_year = r.birth_year",
+    "l.sn_canon = r.sn_alone AND l.birth_year = r.birth_year",
     block_on("nominal"),
     block_on("phone1"),
     block_on("vehicle1"),
     block_on("postcode", "sn_sdx"),
+    block_on("address", "sn_sdx"),
     block_on("address", "birth_year"),
 ]
 """Chosen for recall: a true pair needs only one rule to hold (docs/resolution.md)."""
@@ -422,7 +434,9 @@ def model_for_dialect(model: dict[str, Any], dialect: str) -> dict[str, Any]:
     refused (None is returned by :func:`load_model` in that case).
     """
     if model.get("sql_dialect") == dialect:
-        return model
+        # Blocking is this module's, not the saved model's: a model trained before a
+        # rule changed still scores with the rules the features are built for.
+        return {**model, "blocking_rules_to_generate_predictions": _blocking_rules(dialect)}
     fresh: dict[str, Any] = settings_creator().get_settings(dialect).as_dict()  # type: ignore[no-untyped-call]
     trained = {str(c["output_column_name"]): c for c in model["comparisons"]}
     for comparison in fresh["comparisons"]:
@@ -438,6 +452,11 @@ def model_for_dialect(model: dict[str, Any], dialect: str) -> dict[str, Any]:
     fresh["probability_two_random_records_match"] = model["probability_two_random_records_match"]
     fresh["sql_dialect"] = dialect
     return fresh
+
+
+def _blocking_rules(dialect: str) -> list[Any]:
+    settings: dict[str, Any] = settings_creator().get_settings(dialect).as_dict()  # type: ignore[no-untyped-call]
+    return list(settings["blocking_rules_to_generate_predictions"])
 
 
 NEUTRAL_ELSE = ("aliases",)

@@ -495,7 +495,8 @@ class ResolveStage:
 
 
 def _load_features(path: Path, last: ResolutionRun | None) -> pa.Table | None:
-    """The saved features, when they belong to the last run (else they cannot be trusted)."""
+    """The saved features, when they belong to the last run and carry every column the
+    model now compares (else they cannot be trusted, and the run is a full one)."""
     if last is None or not path.is_file():
         return None
     try:
@@ -505,6 +506,8 @@ def _load_features(path: Path, last: ResolutionRun | None) -> pa.Table | None:
     meta = table.schema.metadata or {}
     if meta.get(b"threadline_run") != str(last.id).encode():
         return None
+    if set(people.SCHEMA.names) - set(table.column_names):
+        return None  # saved by an older version without a feature now compared: run in full
     return table.replace_schema_metadata(None)
 
 
