@@ -205,6 +205,22 @@ def test_features_saved_by_an_older_version_mean_a_full_run(
     assert ResolveStage().run(workspace, SilentProgress()).notes == ["incremental run on duckdb"]
 
 
+def test_features_saved_in_another_column_order_are_still_used(
+    workspace: Workspace, bundle: Path, tmp_path: Path, model_file: Path
+) -> None:
+    first, second = split_bundle(bundle, tmp_path, keep_last=20)
+    import_bundle(workspace, first)
+    with_model(workspace, model_file)
+    ResolveStage().run(workspace, SilentProgress())
+    saved = workspace.path / FEATURES_FILE
+    table = pq.read_table(saved)
+    pq.write_table(table.select(sorted(table.column_names)), saved)
+    import_bundle(workspace, second)
+    report = ResolveStage().run(workspace, SilentProgress())
+    assert report.notes == ["incremental run on duckdb"]
+    assert 0 < report.counts["subjects_resolved"] < report.counts["subjects"]
+
+
 def _one_record_bundle(source: Path, out: Path, record_id: str, address: str) -> Path:
     """A bundle of ``source``'s operations and one record naming ``address``."""
     out.mkdir(parents=True)

@@ -379,3 +379,28 @@ def test_an_undated_subject_between_a_mother_and_daughter_of_one_name_stays_alon
     pairs = ScoredPairs(table.slice(0, 1), left[:1], right[:1], weights[:1], [0.9998], {})
     groups, _ = _cluster([0, 1, 2, 3], pairs, [], [], [], dobs)
     assert sorted(groups) == [[0, 2], [1], [3]]
+
+
+def test_features_of_many_subjects_are_each_subjects_own() -> None:
+    # Computed once per distinct value and spread back over the rows: every row must
+    # get what it would get alone, whatever repeats and whatever is missing.
+    from threadline.resolve.features import features_table
+
+    owner = dt.date(2010, 6, 1)
+    rows = [
+        SubjectRow("A/S1", "ALI, Mohamed", dob=dt.date(1979, 3, 2), phones=["07700 900123"]),
+        SubjectRow("A/S2", "Mohamed ALI", age=31, owner_date=owner, postcode="rv6 2ab"),
+        SubjectRow("A/S3", None, aliases=["Mo", 7], vehicles=["ab12 cde"], nominal="NICHE-1"),
+        SubjectRow("A/S4", "ALI", dob=dt.date(1979, 3, 2), address="12 Canal St, Riverton"),
+        SubjectRow("A/S5", "ALI, Mohamed", age=200, owner_date=owner, gender="Male"),
+        SubjectRow("A/S6", "J SMITH", phones=["07700 900123", "junk"], address=""),
+    ]
+    together = features_table(rows, start=10).to_pylist()
+    for i, row in enumerate(rows):
+        alone = features_table([row], start=10 + i).to_pylist()[0]
+        assert together[i] == alone
+    assert together[1]["birth_year"] == 1979 and together[1]["birth_year_from_age"]
+    assert together[4]["birth_year"] is None and not together[4]["birth_year_from_age"]
+    assert together[3]["sn_alone"] == "ali" and together[0]["sn_alone"] is None
+    assert together[5]["phone1"] == "+447700900123" and together[5]["phones"] == ["+447700900123"]
+    assert together[2]["aliases"] == [canonical_forename("mo")] and together[2]["fn"] is None

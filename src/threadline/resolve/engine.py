@@ -11,7 +11,6 @@ import math
 import os
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,13 +18,10 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from threadline.analyse.stage import SilentProgress, StageProgress
-from threadline.resolve import people
+from threadline.resolve import features, people
 from threadline.resolve.backends import Backend
 from threadline.resolve.cluster import Clusters, cluster, dates_compatible
-from threadline.resolve.features import SubjectRow, person_features
-
-PARALLEL_FROM = 100_000
-"""Compute features in worker processes (one per core) from this many subjects on."""
+from threadline.resolve.features import SubjectRow
 
 
 @dataclass
@@ -50,20 +46,9 @@ class PeopleResult:
     scored_pairs: int
 
 
-def _chunk_features(args: tuple[int, list[SubjectRow]]) -> pa.Table:
-    start, rows = args
-    return people.to_arrow([person_features(start + i, row) for i, row in enumerate(rows)])
-
-
 def features_table(rows: Sequence[SubjectRow], start: int = 0) -> pa.Table:
-    """The model's input for ``rows``, numbered from ``start``; in parallel when large."""
-    workers = os.cpu_count() or 1
-    if len(rows) < PARALLEL_FROM or workers < 2:
-        return _chunk_features((start, list(rows)))
-    size = math.ceil(len(rows) / (workers * 4))
-    chunks = [(start + i, list(rows[i : i + size])) for i in range(0, len(rows), size)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return pa.concat_tables(list(pool.map(_chunk_features, chunks)))
+    """The model's input for ``rows``, numbered from ``start``, on every core when large."""
+    return features.features_table(rows, start, workers=os.cpu_count() or 1)
 
 
 @dataclass

@@ -12,10 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import astuple, dataclass, field
 from functools import lru_cache
 from typing import Any
+
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from threadline.domain.normalise import (
     normalise_phone,
@@ -186,34 +189,212 @@ def _postcode_features(raw: str) -> tuple[str, str, str] | None:
     return postcode, postcode_sector(postcode), postcode_outward(postcode)
 
 
-def person_features(unique_id: int, subject: SubjectRow) -> PersonFeatures:
-    """The features of one subject. Pure; never raises on odd input."""
-    features = PersonFeatures(
-        unique_id=unique_id,
-        ref=subject.ref,
-        operation=subject.operation,
-        **_name_features(subject.name),
+def _birth_bands(year: int) -> tuple[int, int]:
+    return year // BIRTH_BAND, (year + BIRTH_BAND // 2) // BIRTH_BAND
+
+
+@lru_cache(maxsize=1 << 16)
+def _dob_features(dob: dt.date) -> tuple[str, str | None, int, int, int]:
+    return (dob.isoformat(), _swap_day_month(dob), dob.year, *_birth_bands(dob.year))
+
+
+def _gender(raw: str) -> str | None:
+    return GENDERS.get(raw.strip().casefold())
+
+
+def _nominal(raw: str) -> tuple[str, str] | None:
+    nominal = raw.strip().upper()
+    return (nominal, _DIGITS.sub("#", nominal)) if nominal else None
+
+
+def _aliases(values: tuple[str, ...]) -> list[str] | None:
+    return _unique(_alias(a) for a in values) or None
+
+
+def _phones(values: tuple[str, ...]) -> list[str] | None:
+    return _unique(_phone(p) for p in values) or None
+
+
+def _vehicles(values: tuple[str, ...]) -> list[str] | None:
+    return _unique(_vrm(v) for v in values) or None
+
+
+SCHEMA = pa.schema(
+    [
+        ("unique_id", pa.int64()),
+        ("ref", pa.string()),
+        ("fn", pa.string()),
+        ("fn_canon", pa.string()),
+        ("fn_sdx", pa.string()),
+        ("fn_initial", pa.string()),
+        ("fn_is_initial", pa.bool_()),
+        ("sn", pa.string()),
+        ("sn_canon", pa.string()),
+        ("sn_sdx", pa.string()),
+        ("sn_initial", pa.string()),
+        ("fn_as_sn", pa.string()),
+        ("sn_as_fn", pa.string()),
+        ("sn_alone", pa.string()),
+        ("aliases", pa.list_(pa.string())),
+        ("dob", pa.string()),
+        ("dob_swapped", pa.string()),
+        ("birth_year", pa.int64()),
+        ("birth_year_from_age", pa.bool_()),
+        ("birth_band", pa.int64()),
+        ("birth_band_shifted", pa.int64()),
+        ("gender", pa.string()),
+        ("postcode", pa.string()),
+        ("postcode_sector", pa.string()),
+        ("postcode_outward", pa.string()),
+        ("address", pa.string()),
+        ("phones", pa.list_(pa.string())),
+        ("vehicles", pa.list_(pa.string())),
+        ("phone1", pa.string()),
+        ("vehicle1", pa.string()),
+        ("nominal", pa.string()),
+        ("nominal_system", pa.string()),
+        ("operation", pa.string()),
+    ]
+)
+"""The model's input table: PersonFeatures' fields, plus each subject's first phone and
+first vehicle (for blocking). Empty lists are nulls, so that they count as missing."""
+
+NAME_COLUMNS = (
+    "fn",
+    "fn_canon",
+    "fn_sdx",
+    "fn_initial",
+    "fn_is_initial",
+    "sn",
+    "sn_canon",
+    "sn_sdx",
+    "sn_initial",
+    "fn_as_sn",
+    "sn_as_fn",
+    "sn_alone",
+)
+
+PARALLEL_FROM = 20_000
+"""Distinct names or addresses from which they are parsed in worker processes."""
+
+
+def _names_features(names: list[str]) -> list[dict[str, Any]]:
+    return [_name_features(name) for name in names]
+
+
+def _streets(addresses: list[str]) -> list[str | None]:
+    return [_street(address) for address in addresses]
+
+
+def _map_parallel(
+    compute: Callable[[list[str]], list[Any]], values: list[str], workers: int
+) -> list[Any]:
+    """``compute`` over ``values``, split among ``workers`` processes when there are many."""
+    if workers < 2 or len(values) < PARALLEL_FROM:
+        return compute(values)
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(values) // (workers * 4))
+    chunks = [values[i : i + size] for i in range(0, len(values), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return [out for part in pool.map(compute, chunks) for out in part]
+
+
+class _Distinct:
+    """A column of values encoded as its distinct values and, per row, an index into them:
+    features are computed once per distinct value, then spread back over the rows."""
+
+    def __init__(self, values: list[Any]) -> None:
+        index: dict[Any, int] = {}
+        self.values: list[Any] = []
+        rows: list[int | None] = []
+        for value in values:
+            if value is None:
+                rows.append(None)
+                continue
+            at = index.get(value)
+            if at is None:
+                at = index[value] = len(self.values)
+                self.values.append(value)
+            rows.append(at)
+        self.rows = pa.array(rows, pa.int64())
+
+    def spread(self, computed: list[Any], type_: pa.DataType) -> pa.Array:
+        return pa.array(computed, type_).take(self.rows)
+
+
+def features_table(rows: Sequence[SubjectRow], start: int = 0, workers: int = 1) -> pa.Table:
+    """The features of ``rows`` as the model's input table, rows numbered from ``start``.
+
+    Column by column, and every feature computed once per distinct value (a name,
+    a date, an address recur across thousands of subjects); names and addresses,
+    the costly ones, are parsed in ``workers`` processes when there are many.
+    """
+    types = {f.name: f.type for f in SCHEMA}
+    columns: dict[str, pa.Array] = {
+        "unique_id": pa.array(range(start, start + len(rows)), pa.int64()),
+        "ref": pa.array([r.ref for r in rows], pa.string()),
+        "operation": pa.array([r.operation for r in rows], pa.string()),
+    }
+    names = _Distinct([r.name or None for r in rows])
+    parsed = _map_parallel(_names_features, names.values, workers)
+    for name in NAME_COLUMNS:
+        columns[name] = names.spread([p.get(name) for p in parsed], types[name])
+    columns["fn_is_initial"] = pc.fill_null(columns["fn_is_initial"], False)
+
+    dobs = _Distinct([r.dob for r in rows])
+    dated = [_dob_features(d) for d in dobs.values]
+    for i, name in enumerate(("dob", "dob_swapped", "birth_year", "birth_band")):
+        columns[name] = dobs.spread([d[i] for d in dated], types[name])
+    columns["birth_band_shifted"] = dobs.spread([d[4] for d in dated], pa.int64())
+    # Where there is no date of birth, a birth year from the owner's date minus the age.
+    from_age = [
+        r.owner_date.year - r.age
+        if r.dob is None and r.age is not None and r.owner_date is not None and 0 <= r.age < 120
+        else None
+        for r in rows
+    ]
+    if any(year is not None for year in from_age):
+        aged = pa.array(from_age, pa.int64())
+        columns["birth_year"] = pc.coalesce(columns["birth_year"], aged)
+        bands = [_birth_bands(y) if y is not None else (None, None) for y in from_age]
+        for i, name in enumerate(("birth_band", "birth_band_shifted")):
+            columns[name] = pc.coalesce(columns[name], pa.array([b[i] for b in bands], pa.int64()))
+        columns["birth_year_from_age"] = pc.is_valid(aged)
+    else:
+        columns["birth_year_from_age"] = pa.array([False] * len(rows), pa.bool_())
+
+    genders = _Distinct([r.gender for r in rows])
+    columns["gender"] = genders.spread([_gender(g) for g in genders.values], pa.string())
+    postcodes = _Distinct([r.postcode or None for r in rows])
+    coded = [_postcode_features(p) or (None, None, None) for p in postcodes.values]
+    for i, name in enumerate(("postcode", "postcode_sector", "postcode_outward")):
+        columns[name] = postcodes.spread([c[i] for c in coded], pa.string())
+    addresses = _Distinct([r.address or None for r in rows])
+    columns["address"] = addresses.spread(
+        _map_parallel(_streets, addresses.values, workers), pa.string()
     )
-    features.aliases = _unique(_alias(a) for a in subject.aliases if isinstance(a, str))
-    if subject.dob is not None:
-        features.dob = subject.dob.isoformat()
-        features.dob_swapped = _swap_day_month(subject.dob)
-        features.birth_year = subject.dob.year
-    elif subject.age is not None and subject.owner_date is not None and 0 <= subject.age < 120:
-        features.birth_year = subject.owner_date.year - subject.age
-        features.birth_year_from_age = True
-    if features.birth_year is not None:
-        features.birth_band = features.birth_year // BIRTH_BAND
-        features.birth_band_shifted = (features.birth_year + BIRTH_BAND // 2) // BIRTH_BAND
-    features.gender = GENDERS.get((subject.gender or "").strip().casefold())
-    postcode = _postcode_features(subject.postcode) if subject.postcode else None
-    if postcode:
-        features.postcode, features.postcode_sector, features.postcode_outward = postcode
-    if subject.address:
-        features.address = _street(subject.address)
-    features.phones = _unique(_phone(p) for p in subject.phones if isinstance(p, str))
-    features.vehicles = _unique(_vrm(v) for v in subject.vehicles if isinstance(v, str))
-    if subject.nominal and subject.nominal.strip():
-        features.nominal = subject.nominal.strip().upper()
-        features.nominal_system = _DIGITS.sub("#", features.nominal)
-    return features
+    nominals = _Distinct([r.nominal for r in rows])
+    systems = [_nominal(n) or (None, None) for n in nominals.values]
+    for i, name in enumerate(("nominal", "nominal_system")):
+        columns[name] = nominals.spread([c[i] for c in systems], pa.string())
+
+    for name, compute in (("aliases", _aliases), ("phones", _phones), ("vehicles", _vehicles)):
+        # Only text is a phone, a mark or an alias (a JSON list may hold anything).
+        lists = _Distinct(
+            [tuple(v for v in getattr(r, name) if isinstance(v, str)) or None for r in rows]
+        )
+        columns[name] = lists.spread([compute(v) for v in lists.values], types[name])
+    for name, lists_of in (("phone1", "phones"), ("vehicle1", "vehicles")):
+        columns[name] = pc.list_element(columns[lists_of], 0)  # lists are never empty
+    return pa.table([columns[name] for name in SCHEMA.names], schema=SCHEMA)
+
+
+def person_features(unique_id: int, subject: SubjectRow) -> PersonFeatures:
+    """The features of one subject (as :func:`features_table` computes them). Pure; never
+    raises on odd input."""
+    row = features_table([subject], unique_id).to_pylist()[0]
+    for name in ("aliases", "phones", "vehicles"):
+        row[name] = row[name] or []
+    del row["phone1"], row["vehicle1"]
+    return PersonFeatures(**row)

@@ -13,7 +13,6 @@ import json
 import logging
 import math
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,8 +26,8 @@ from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.splink_dataframe import SplinkDataFrame
 
+from threadline.resolve import features
 from threadline.resolve.backends import Backend
-from threadline.resolve.features import PersonFeatures
 
 # Splink reports untrainable levels and sampling details as warnings; the
 # stage's own report says what matters.
@@ -57,60 +56,8 @@ def match_threshold() -> float:
 CANDIDATE_WEIGHT = 0.0
 """Pairs below this match weight are not kept at all (not even as evidence)."""
 
-SCHEMA = pa.schema(
-    [
-        ("unique_id", pa.int64()),
-        ("ref", pa.string()),
-        ("fn", pa.string()),
-        ("fn_canon", pa.string()),
-        ("fn_sdx", pa.string()),
-        ("fn_initial", pa.string()),
-        ("fn_is_initial", pa.bool_()),
-        ("sn", pa.string()),
-        ("sn_canon", pa.string()),
-        ("sn_sdx", pa.string()),
-        ("fn_as_sn", pa.string()),
-        ("sn_initial", pa.string()),
-        ("sn_as_fn", pa.string()),
-        ("sn_alone", pa.string()),
-        ("aliases", pa.list_(pa.string())),
-        ("dob", pa.string()),
-        ("dob_swapped", pa.string()),
-        ("birth_year", pa.int64()),
-        ("birth_year_from_age", pa.bool_()),
-        ("birth_band", pa.int64()),
-        ("birth_band_shifted", pa.int64()),
-        ("gender", pa.string()),
-        ("postcode", pa.string()),
-        ("postcode_sector", pa.string()),
-        ("postcode_outward", pa.string()),
-        ("address", pa.string()),
-        ("phones", pa.list_(pa.string())),
-        ("vehicles", pa.list_(pa.string())),
-        ("phone1", pa.string()),
-        ("vehicle1", pa.string()),
-        ("nominal", pa.string()),
-        ("nominal_system", pa.string()),
-        ("operation", pa.string()),
-    ]
-)
-
-
-def to_arrow(rows: Sequence[PersonFeatures]) -> pa.Table:
-    """The model's input table. Empty lists become nulls, so that they count as missing."""
-    derived = {
-        "phone1": [row.phones[0] if row.phones else None for row in rows],
-        "vehicle1": [row.vehicles[0] if row.vehicles else None for row in rows],
-    }
-    columns: dict[str, list[Any]] = {}
-    for name in SCHEMA.names:  # column by column: a million rows pass through here
-        if name in derived:
-            columns[name] = derived[name]
-        elif name in ("aliases", "phones", "vehicles"):
-            columns[name] = [getattr(row, name) or None for row in rows]
-        else:
-            columns[name] = [getattr(row, name) for row in rows]
-    return pa.table(columns, schema=SCHEMA)
+SCHEMA = features.SCHEMA
+"""The model's input table (``features.features_table``)."""
 
 
 def _null_either(*columns: str) -> ComparisonLevelCreator:

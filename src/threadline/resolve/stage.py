@@ -508,7 +508,10 @@ def _load_features(path: Path, last: ResolutionRun | None) -> pa.Table | None:
         return None
     if set(people.SCHEMA.names) - set(table.column_names):
         return None  # saved by an older version without a feature now compared: run in full
-    return table.replace_schema_metadata(None)
+    try:  # columns in the order (and of the types) this version writes
+        return table.select(people.SCHEMA.names).cast(people.SCHEMA)
+    except (pa.ArrowInvalid, ValueError, TypeError):
+        return None
 
 
 def _join_source(evidence: dict[str, Any]) -> str:
