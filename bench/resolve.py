@@ -220,12 +220,15 @@ class PhaseTimes:
 
     def __init__(self) -> None:
         self.phases: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
         self._current: str | None = None
         self._since = time.perf_counter()
+        self._cpu_since = cpu_seconds()
 
     def start(self, description: str, total: int | None) -> None:
         self.stop()
         self._current, self._since = description, time.perf_counter()
+        self._cpu_since = cpu_seconds()
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"  {time.strftime('%H:%M:%S')} {description} (peak so far {rss:.0f} MB)", flush=True)
 
@@ -236,6 +239,8 @@ class PhaseTimes:
         if self._current is not None:
             elapsed = time.perf_counter() - self._since
             self.phases[self._current] = round(self.phases.get(self._current, 0.0) + elapsed, 2)
+            cpu = cpu_seconds() - self._cpu_since
+            self.cpu[self._current] = round(self.cpu.get(self._current, 0.0) + cpu, 2)
             self._current = None
 
 
@@ -269,6 +274,7 @@ def child_stage(workspace: Path, truth_path: Path, out: Path) -> None:
         "seconds": seconds,
         "cpu_seconds": cpu,
         "phases": phases.phases,
+        "phase_cpu": phases.cpu,
         "counts": report.counts,
         "notes": report.notes,
     }
@@ -314,6 +320,7 @@ def child_baseline(bundle: Path, truth_path: Path, out: Path) -> None:
         columns["postcode"].append(normalise_postcode(s.get("postcode") or ""))
         columns["gender"].append(s.get("gender"))
     table = pa.table(columns)
+    step("bare Splink: data read")
     db_api = DuckDBAPI(duckdb.connect())
     settings = SettingsCreator(
         link_type="dedupe_only",
@@ -334,12 +341,17 @@ def child_baseline(bundle: Path, truth_path: Path, out: Path) -> None:
     linker.training.estimate_probability_two_random_records_match(
         [block_on("first_name", "surname", "dob")], recall=0.7
     )
+    step("bare Splink: prior estimated; u by random sampling")
     linker.training.estimate_u_using_random_sampling()
+    step("bare Splink: u estimated; EM blocked on first_name and surname")
     linker.training.estimate_parameters_using_expectation_maximisation(
         block_on("first_name", "surname")
     )
+    step("bare Splink: first EM done; EM blocked on dob")
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+    step("bare Splink: training done; predicting")
     predictions = linker.inference.predict(threshold_match_probability=0.9)
+    step("bare Splink: predicted; clustering")
     clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=0.95
     ).as_pyarrow_table()  # type: ignore[no-untyped-call]
@@ -358,6 +370,16 @@ def child_baseline(bundle: Path, truth_path: Path, out: Path) -> None:
     out.write_text(json.dumps(result))
 
 
+def step(what: str) -> None:
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  {time.strftime('%H:%M:%S')} {what} (peak so far {rss:.0f} MB)", flush=True)
+
+
+def load() -> str:
+    """The machine's load average over 1, 5 and 15 minutes (``uptime``)."""
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def cpu_seconds() -> float:
     """User and system time of this process and its reaped children (worker processes)."""
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -374,13 +396,33 @@ class Child:
         self.started = time.perf_counter()
         self.process = subprocess.Popen([sys.executable, __file__, "--child", *args, str(self.out)])
 
-    def result(self) -> dict[str, Any]:
+    def result(self, timeout: float | None = None) -> dict[str, Any]:
+        """What the child measured; after ``timeout`` seconds from its start, the child is
+        stopped and only its wall time and peak memory so far are reported."""
+        if timeout is not None:
+            try:
+                self.process.wait(max(0.0, timeout - (time.perf_counter() - self.started)))
+            except subprocess.TimeoutExpired:
+                return self._stop()
         if self.process.wait() != 0:
             raise SystemExit(f"a child failed: {self.process.args!r}")
         result: dict[str, Any] = json.loads(self.out.read_text())
         result["process_seconds"] = time.perf_counter() - self.started
+        result["load_at_end"] = load()
         self.out.unlink()
         return result
+
+    def _stop(self) -> dict[str, Any]:
+        peak = 0.0
+        with open(f"/proc/{self.process.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    peak = int(line.split()[1]) / 1024
+        seconds = time.perf_counter() - self.started
+        self.process.kill()
+        self.process.wait()
+        self.out.unlink(missing_ok=True)
+        return {"timed_out": True, "seconds": seconds, "peak_rss_mb": peak, "load_at_end": load()}
 
 
 def run_child(*args: str) -> dict[str, Any]:
@@ -426,6 +468,45 @@ def prepare(root: Path, subjects: int, added: float, seed: int) -> None:
     (root / "imported" / "done").write_text("imported\n")
 
 
+def report(
+    share: float, stage: dict[str, Any], baseline: dict[str, Any] | None, added: dict[str, Any]
+) -> None:
+    print()
+    print(
+        f"{'':28} {'seconds':>9} {'CPU s':>9} {'peak MB':>9} {'pairwise F1':>12} "
+        f"{'B-cubed F1':>11}  load at end"
+    )
+    rows = [("resolve stage (full)", stage)]
+    if baseline:
+        rows.append(("bare Splink, defaults", baseline))
+    rows.append((f"stage, +{share:.0%} added (incr.)", added))
+    for label, r in rows:
+        if r.get("timed_out"):
+            print(
+                f"{label:28} {r['seconds']:9.1f} {'':>9} {r['peak_rss_mb']:9.0f} "
+                f"{'stopped: did not finish':>24}  {r['load_at_end']}"
+            )
+            continue
+        print(
+            f"{label:28} {r['seconds']:9.1f} {r['cpu_seconds']:9.1f} {r['peak_rss_mb']:9.0f} "
+            f"{r.get('pairwise_f1', 0):12.4f} {r.get('bcubed_f1', 0):11.4f}  {r['load_at_end']}"
+        )
+    if baseline and not baseline.get("timed_out"):
+        print(
+            f"stage / baseline: time {stage['seconds'] / baseline['seconds']:.2f}, "
+            f"CPU {stage['cpu_seconds'] / baseline['cpu_seconds']:.2f}, "
+            f"memory {stage['peak_rss_mb'] / baseline['peak_rss_mb']:.2f}"
+        )
+    elif baseline:
+        print(f"stage / baseline: time < {stage['seconds'] / baseline['seconds']:.2f}")
+    print(f"incremental / full: {added['seconds'] / stage['seconds']:.1%} ({added['notes']})")
+    for label, r in (("full", stage), ("incremental", added)):
+        print(f"phases, {label}: " + ", ".join(f"{k} {v:.1f} s" for k, v in r["phases"].items()))
+        cpu = r.get("phase_cpu", {})
+        if cpu:
+            print(f"CPU s by phase, {label}: " + ", ".join(f"{k} {v:.1f}" for k, v in cpu.items()))
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         kind, *rest = sys.argv[2:]
@@ -446,6 +527,11 @@ def main() -> None:
     parser.add_argument("--prepare-only", action="store_true", help="Stop after the import.")
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument(
+        "--baseline-timeout",
+        type=float,
+        help="Stop bare Splink after this many seconds and report how far it got.",
+    )
+    parser.add_argument(
         "--parallel",
         action="store_true",
         help="Run the stage and the baseline at the same time (a busy machine loads both alike).",
@@ -457,53 +543,29 @@ def main() -> None:
         prepare(root, args.subjects, args.added, args.seed)
         if args.prepare_only:
             return
-        print(f"machine load (uptime): {os.getloadavg()}", flush=True)
+        print(f"machine load (uptime): {load()}", flush=True)
         ws = root / "workspace"
         shutil.rmtree(ws, ignore_errors=True)
         shutil.copytree(root / "imported", ws)
         baseline_args = ("baseline", str(root / "bundle"), str(root / "truth.json"))
-        baseline = None
+        beside = None
         if args.parallel and not args.skip_baseline:
             # Side by side: on a shared machine both then see the same load.
             beside = Child(*baseline_args)
-            stage = run_child("stage", str(ws), str(root / "truth.json"))
-            baseline = beside.result()
-        else:
-            stage = run_child("stage", str(ws), str(root / "truth.json"))
-            if not args.skip_baseline:
-                baseline = run_child(*baseline_args)
+        stage = run_child("stage", str(ws), str(root / "truth.json"))
         print(f"stage: {json.dumps(stage)}", flush=True)
-        if baseline:
-            print(f"baseline: {json.dumps(baseline)}", flush=True)
         print(f"import added: {threadline(ws, 'import', str(root / 'added')):.0f} s", flush=True)
         added = run_child("stage", str(ws), str(root / "truth-all.json"))
         print(f"added: {json.dumps(added)}", flush=True)
-        print(f"machine load (uptime): {os.getloadavg()}", flush=True)
-        print()
-        print(
-            f"{'':28} {'seconds':>9} {'CPU s':>9} {'peak MB':>9} {'pairwise F1':>12} "
-            f"{'B-cubed F1':>11}"
-        )
-        rows = [("resolve stage (full)", stage)]
-        if baseline:
-            rows.append(("bare Splink, defaults", baseline))
-        rows.append((f"stage, +{args.added:.0%} added (incr.)", added))
-        for label, r in rows:
-            print(
-                f"{label:28} {r['seconds']:9.1f} {r['cpu_seconds']:9.1f} {r['peak_rss_mb']:9.0f} "
-                f"{r.get('pairwise_f1', 0):12.4f} {r.get('bcubed_f1', 0):11.4f}"
-            )
-        if baseline:
-            print(
-                f"stage / baseline: time {stage['seconds'] / baseline['seconds']:.2f}, "
-                f"CPU {stage['cpu_seconds'] / baseline['cpu_seconds']:.2f}, "
-                f"memory {stage['peak_rss_mb'] / baseline['peak_rss_mb']:.2f}"
-            )
-        print(f"incremental / full: {added['seconds'] / stage['seconds']:.1%} ({added['notes']})")
-        for label, r in (("full", stage), ("incremental", added)):
-            print(
-                f"phases, {label}: " + ", ".join(f"{k} {v:.1f} s" for k, v in r["phases"].items())
-            )
+        baseline = None
+        if not args.skip_baseline:
+            # After the stage's runs, so that a baseline stopped at --baseline-timeout
+            # still leaves the stage's figures measured.
+            beside = beside or Child(*baseline_args)
+            baseline = beside.result(timeout=args.baseline_timeout)
+            print(f"baseline: {json.dumps(baseline)}", flush=True)
+        print(f"machine load (uptime): {load()}", flush=True)
+        report(args.added, stage, baseline, added)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
