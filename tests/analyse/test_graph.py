@@ -8,34 +8,44 @@ import networkx as nx  # type: ignore[import-untyped]
 from sqlalchemy import select
 
 from tests.analyse.opportunity_world import World, subject
-from threadline.analyse.graph import GraphStage, measures, sampled_betweenness
+from threadline.analyse.graph import GraphStage, ego_betweenness, measures
 from threadline.analyse.stage import SilentProgress
 from threadline.store.opportunity_models import GraphEdge, GraphNode
 from threadline.workspace import Workspace
 
 
-def test_betweenness_from_every_source_is_exact() -> None:
+def _adjacency(graph: nx.Graph) -> dict[str, set[str]]:
+    return {v: set(graph[v]) for v in graph.nodes}
+
+
+def test_ego_betweenness_is_betweenness_inside_the_ego_network() -> None:
     graph = nx.relabel_nodes(nx.karate_club_graph(), str)
-    sums = sampled_betweenness(graph, sorted(graph.nodes))
-    exact = nx.betweenness_centrality(graph, normalized=False)
-    assert all(abs(sums[v] / 2 - exact[v]) < 1e-9 for v in graph.nodes)
+    adj = _adjacency(graph)
+    for v in graph.nodes:
+        ego = nx.ego_graph(graph, v)
+        exact = nx.betweenness_centrality(ego, normalized=False)[v]
+        assert abs(ego_betweenness(adj, v) - exact) < 1e-9
 
 
-def test_measures_of_a_component_do_not_depend_on_the_others() -> None:
-    path = nx.relabel_nodes(nx.path_graph(5), str)
-    alone = measures(path, samples=2)
-    both = nx.union(path, nx.relabel_nodes(nx.star_graph(4), lambda n: f"s{n}"))
-    assert {v: m for v, m in measures(both, samples=2).items() if v in alone} == alone
+def test_measures_depend_on_the_neighbourhood_alone() -> None:
+    path = nx.relabel_nodes(nx.path_graph(7), str)
+    alone = measures(_adjacency(path), ["0", "1"])
+    longer = nx.relabel_nodes(nx.path_graph(12), str)
+    longer.add_edge("11", "x")
+    assert measures(_adjacency(longer), ["0", "1"]) == alone
 
 
 def test_the_hub_of_a_star_is_most_central() -> None:
     star = nx.star_graph(6)
     star = nx.relabel_nodes(star, str)
     star.add_edge("6", "7")
-    found = measures(star, samples=3)
+    found = measures(_adjacency(star), star.nodes)
     assert max(found, key=lambda n: found[n]["centrality"]) == "0"
     assert found["0"]["degree"] == 6 and found["7"]["degree"] == 1
     assert all(0 <= m["centrality"] <= 1 for m in found.values())
+    # The hub leads its neighbours' community; the far end follows its neighbour of degree 2.
+    assert found["1"]["community"] == found["0"]["community"] == found["6"]["community"]
+    assert found["7"]["community"] != found["0"]["community"]
 
 
 def test_graph_stage_edges(workspace: Workspace, tmp_path: Path) -> None:

@@ -126,3 +126,34 @@ class ReviewAction(Base):
     by: Mapped[str] = mapped_column(String(200))
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     status: Mapped[str] = mapped_column(String(20), default="raised")
+
+
+class AnalysisChange(Base):
+    """One change the graph and detect stages have to look at: written by the database.
+
+    Triggers (migration ``0011_detect``) append a row whenever an entity, one
+    of its members or joins, a record, an action, an event, the records an
+    action or event lists, or a record's links are written or deleted, whoever
+    writes them (import, resolve, a judgement, a test). ``kind`` is ``entity``,
+    ``record``, ``action`` or ``event``; the graph stage adds ``centrality``
+    for the entities whose centrality it changed. Each stage remembers the
+    last row it has seen (:class:`AnalysisMark`); rows every stage has seen
+    are deleted.
+    """
+
+    __tablename__ = "analysis_changes"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused once pruned
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    ref: Mapped[str] = mapped_column(Ident)
+
+
+class AnalysisMark(Base):
+    """How far a stage has read ``analysis_changes``, and what it last computed from."""
+
+    __tablename__ = "analysis_marks"
+
+    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    change_id: Mapped[int] = mapped_column(Integer, default=0)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from threadline.store.bulk import bulk_insert
 from threadline.store.entity_models import Entity, EntityLink, EntityMember
@@ -31,13 +32,9 @@ ORACLE = "oracle"
 
 
 def load_true_entities(workspace: Workspace, truth_path: Path) -> dict[str, int]:
-    """Replace the workspace's mentions and entities with the truth's. Returns counts."""
+    """Replace the workspace's entities (and their mentions) with the truth's. Returns counts."""
     truth: dict[str, Any] = json.loads(truth_path.read_text(encoding="utf-8"))
     with workspace.transaction() as session:
-        session.execute(delete(EntityLink))
-        session.execute(delete(EntityMember))
-        session.execute(delete(Entity))
-        session.execute(delete(Mention))
         record_op = {k: v for k, v in session.execute(select(Record.id, Record.operation_id))}
         actions = set(session.scalars(select(Action.id)))
         events = set(session.scalars(select(Event.id)))
@@ -109,13 +106,111 @@ def load_true_entities(workspace: Workspace, truth_path: Path) -> dict[str, int]
                     where = "location" if etype == "location" else "identifiers"
                     members.append(_member(eid, "event", item, where, None, None))
             span_members(eid, etype, ident.get("mentions", []) + ident.get("file_mentions", []))
-        for start in range(0, len(mentions), 5000):
-            bulk_insert(session, Mention, mentions[start : start + 5000])
-        for start in range(0, len(entities), 5000):
-            bulk_insert(session, Entity, entities[start : start + 5000])
-        for start in range(0, len(members), 5000):
-            bulk_insert(session, EntityMember, members[start : start + 5000])
-    return {"entities": len(entities), "members": len(members), "mentions": len(mentions)}
+        written = _replace_changed(session, entities, members, mentions)
+    return {
+        "entities": len(entities),
+        "members": len(members),
+        "mentions": len(mentions),
+        "entities_written": written,
+    }
+
+
+def _replace_changed(
+    session: Session,
+    entities: list[dict[str, Any]],
+    members: list[dict[str, Any]],
+    mentions: list[dict[str, Any]],
+) -> int:
+    """Write the entities that are new or differ from the stored ones; delete those gone.
+
+    An entity is compared by its row and its members, a mention member by its
+    span (not its mention id), so that adding material rewrites only the
+    entities it changes, as resolution does. Returns the entities written.
+    """
+    session.execute(delete(Mention).where(Mention.extractor != ORACLE))
+    spans = {str(m["id"]): m for m in mentions}
+    by_entity: dict[str, list[dict[str, Any]]] = {}
+    for member in members:
+        by_entity.setdefault(member["entity_id"], []).append(member)
+    wanted = {e["id"]: _content(e, by_entity.get(e["id"], []), spans) for e in entities}
+    stored_spans = {
+        str(m.id): {
+            "record_id": m.record_id,
+            "start": m.start,
+            "end": m.end,
+            "text": m.text,
+            "type": m.type,
+            "role": m.role,
+        }
+        for m in session.scalars(select(Mention))
+    }
+    stored_members: dict[str, list[dict[str, Any]]] = {}
+    for m in session.scalars(select(EntityMember)):
+        stored_members.setdefault(m.entity_id, []).append(
+            {"kind": m.kind, "ref": m.ref, "via": m.via, "record_id": m.record_id}
+        )
+    stored = {
+        e.id: _content(
+            {"type": e.type, "label": e.label, "key": e.key},
+            stored_members.get(e.id, []),
+            stored_spans,
+        )
+        for e in session.scalars(select(Entity))
+    }
+    stale = sorted({e for e, c in stored.items() if wanted.get(e) != c})
+    fresh = {e for e, c in wanted.items() if stored.get(e) != c}
+    for start in range(0, len(stale), 500):
+        chunk = stale[start : start + 500]
+        old_mentions = [
+            int(m["ref"])
+            for e in chunk
+            for m in stored_members.get(e, [])
+            if m["kind"] == "mention" and m["ref"].isdigit()
+        ]
+        session.execute(delete(EntityLink).where(EntityLink.entity_id.in_(chunk)))
+        session.execute(delete(EntityMember).where(EntityMember.entity_id.in_(chunk)))
+        session.execute(delete(Entity).where(Entity.id.in_(chunk)))
+        for at in range(0, len(old_mentions), 500):
+            session.execute(delete(Mention).where(Mention.id.in_(old_mentions[at : at + 500])))
+    offset = max((int(k) for k in stored_spans), default=0)
+    new_members = [dict(m) for m in members if m["entity_id"] in fresh]
+    new_mentions = []
+    for member in new_members:
+        if member["kind"] == "mention":
+            mention = dict(spans[member["ref"]])
+            mention["id"] = int(member["ref"]) + offset
+            member["ref"] = str(mention["id"])
+            new_mentions.append(mention)
+    new_entities = [e for e in entities if e["id"] in fresh]
+    for rows, model in (
+        (new_mentions, Mention),
+        (new_entities, Entity),
+        (new_members, EntityMember),
+    ):
+        for start in range(0, len(rows), 5000):
+            bulk_insert(session, model, rows[start : start + 5000])
+    return len(new_entities)
+
+
+def _content(
+    entity: dict[str, Any], members: list[dict[str, Any]], spans: dict[str, dict[str, Any]]
+) -> tuple[Any, ...]:
+    def member_key(m: dict[str, Any]) -> tuple[Any, ...]:
+        if m["kind"] == "mention":
+            span = spans.get(m["ref"], {})
+            ref: Any = tuple(
+                span.get(k) for k in ("record_id", "start", "end", "text", "type", "role")
+            )
+        else:
+            ref = m["ref"]
+        return (m["kind"], str(ref), m["via"] or "", m["record_id"] or "")
+
+    return (
+        entity["type"],
+        entity["label"],
+        entity["key"],
+        tuple(sorted(member_key(m) for m in members)),
+    )
 
 
 def _id(key: str) -> str:

@@ -15,12 +15,19 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from threadline.analyse.changes import (
+    changes_since,
+    latest_change,
+    read_mark,
+    select_in,
+    write_mark,
+)
 from threadline.analyse.opportunities import (
     cross_operation_link,
     high_grade_intel,
@@ -33,11 +40,13 @@ from threadline.analyse.opportunities import (
 )
 from threadline.analyse.opportunities.explain import explanation, title
 from threadline.analyse.opportunities.finding import KINDS, Finding
+from threadline.analyse.opportunities.scope import scope_of
 from threadline.analyse.opportunities.scoring import score
 from threadline.analyse.opportunities.settings import DetectSettings
-from threadline.analyse.opportunities.terms import Material, load_material
+from threadline.analyse.opportunities.terms import Material, from_day, latest_moment, load_material
 from threadline.analyse.stage import StageProgress, StageReport, full_rebuild_wanted
 from threadline.store.bulk import bulk_insert
+from threadline.store.entity_models import Entity
 from threadline.store.models import utcnow
 from threadline.store.opportunity_models import (
     GraphNode,
@@ -60,6 +69,9 @@ DETECTORS: dict[str, Detector] = {
     "network-associate": network_associate.detect,
 }
 assert tuple(DETECTORS) == KINDS
+STAGE = "detect"
+FULL_SHARE = 0.5
+"""When the scope would read more than this share of the entities, rebuild whole."""
 
 
 def find_all(material: Material, settings: DetectSettings) -> list[Finding]:
@@ -137,15 +149,20 @@ def evidence_hash(records: Sequence[str]) -> str:
 class DetectStage:
     """``threadline analyse`` stage 4: opportunities.
 
-    Incremental in what it writes: every opportunity is found, scored and
-    explained again from the material (cheap next to reading it), but only
-    the rows whose content changed (:func:`content_digest`: everything but rank
-    and status) are written again, and the others only have their rank and
-    status brought up to date. The result is by construction the table a full
-    rebuild writes (``THREADLINE_ANALYSE_FULL=1`` or ``full=True``: every row).
+    Incremental: from what changed since it last ran (the database's journal,
+    :mod:`threadline.analyse.changes`), :func:`scope_of` finds the anchors
+    whose opportunities can differ and what must be read to find them again;
+    only that is read, and only their opportunities are found, scored and
+    explained again. Of those, only rows whose content changed
+    (:func:`content_digest`: everything but rank and status) are written; the
+    others, and every opportunity outside the scope, only have their rank and
+    status brought up to date. When the latest year of the material moves
+    (time unaddressed is measured to its end, so every score moves) or the
+    scope reads over half the entities, it rebuilds whole, as
+    ``THREADLINE_ANALYSE_FULL=1`` or ``full=True`` does.
     """
 
-    name = "detect"
+    name = STAGE
 
     def __init__(self, settings: DetectSettings | None = None, *, full: bool | None = None) -> None:
         self.settings = settings or DetectSettings()
@@ -154,37 +171,70 @@ class DetectStage:
     def run(self, workspace: Workspace, progress: StageProgress) -> StageReport:
         report = StageReport(self.name)
         full = full_rebuild_wanted() if self.full is None else self.full
-        progress.start("reading the material", None)
+        progress.start("reading what changed", None)
         with workspace.reading() as session:
-            material = load_material(session)
+            latest = latest_change(session)
+            moment = latest_moment(session)
+            year = from_day(moment).year if moment is not None else None
+            mark = None if full else read_mark(session, STAGE)
+            scope = None
+            if mark is not None and mark.detail.get("year") == year:
+                scope = scope_of(session, changes_since(session, mark.change_id))
+                entities = session.scalar(select(func.count()).select_from(Entity)) or 0
+                if len(scope.read) > FULL_SHARE * entities:
+                    scope = None
+            progress.start("reading the material", None)
+            material = load_material(session, None if scope is None else scope.read)
+            node = select(GraphNode.entity_id, GraphNode.centrality)
             centrality = {
-                k: v for k, v in session.execute(select(GraphNode.entity_id, GraphNode.centrality))
+                k: v
+                for k, v in (
+                    session.execute(node).all()
+                    if scope is None
+                    else select_in(session, node, GraphNode.entity_id, set(material.entities))
+                )
             }
             stored = {
-                oid: (signed, place, status)
-                for oid, signed, place, status in session.execute(
+                oid: (signed, place, status, value, kind)
+                for oid, signed, place, status, value, kind in session.execute(
                     select(
-                        Opportunity.id, Opportunity.signature, Opportunity.rank, Opportunity.status
+                        Opportunity.id,
+                        Opportunity.signature,
+                        Opportunity.rank,
+                        Opportunity.status,
+                        Opportunity.score,
+                        Opportunity.kind,
                     )
                 )
             }
         progress.start("detecting", len(KINDS))
         findings: list[Finding] = []
         for kind in KINDS:
-            findings += DETECTORS[kind](material, self.settings)
+            found = DETECTORS[kind](material, self.settings)
+            findings += found if scope is None else [f for f in found if scope.holds(f)]
             progress.advance()
         progress.start("scoring and explaining", None)
-        rows = rows_for(material, findings, centrality, self.settings)
+        rows = [
+            row_for(material, group, centrality, self.settings)
+            for group in by_id(findings).values()
+        ]
+        replaced = set(stored) if scope is None else scope.stored | {r["id"] for r in rows}
+        others = [
+            {"id": oid, "kind": kind, "score": value, "rank": place, "status": status}
+            for oid, (_, place, status, value, kind) in stored.items()
+            if oid not in replaced
+        ]
+        rank([*rows, *others])
         progress.start("writing what changed", None)
         with workspace.transaction() as session:
-            history = reconcile(session, rows)
-            if full:
+            history = reconcile(session, rows, None if scope is None else replaced)
+            if scope is None:
                 fresh, kept = rows, []
                 session.execute(delete(Opportunity))
             else:
                 fresh = [r for r in rows if stored.get(r["id"], (None,))[0] != r["signature"]]
                 kept = [r for r in rows if stored.get(r["id"], (None,))[0] == r["signature"]]
-                stale = sorted({r["id"] for r in fresh} | (set(stored) - {r["id"] for r in rows}))
+                stale = sorted((replaced & set(stored)) - {r["id"] for r in kept})
                 for start in range(0, len(stale), 500):
                     chunk = stale[start : start + 500]
                     session.execute(delete(Opportunity).where(Opportunity.id.in_(chunk)))
@@ -192,18 +242,22 @@ class DetectStage:
                 bulk_insert(session, Opportunity, fresh[start : start + 2000])
             moved = [
                 {"id": r["id"], "rank": r["rank"], "status": r["status"]}
-                for r in kept
-                if (r["rank"], r["status"]) != stored[r["id"]][1:]
+                for r in [*kept, *others]
+                if (r["rank"], r["status"]) != stored[r["id"]][1:3]
             ]
             if moved:
                 session.execute(update(Opportunity), moved)  # by primary key
             bulk_insert(session, OpportunityHistory, history)
-        counts = Counter(r["kind"] for r in rows)
+            write_mark(session, STAGE, latest, year=year)
+        counts = Counter(r["kind"] for r in [*rows, *others])
         report.counts = {
-            "opportunities": len(rows),
+            "opportunities": len(rows) + len(others),
             **{k: counts.get(k, 0) for k in KINDS},
+            "entities_read": len(material.entities),
+            "anchors": len(rows) if scope is None else len(scope.entities) + len(scope.records),
+            "rows_found_again": len(rows),
             "rows_written": len(fresh),
-            "rows_kept": len(kept),
+            "rows_kept": len(kept) + len(others),
             "rows_reranked": len(moved),
         }
         reopened = sum(1 for h in history if h["event"] == "reopened")
@@ -212,16 +266,34 @@ class DetectStage:
         return report
 
 
-def reconcile(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Carry people's decisions over to the new rows; return the history to append."""
+def reconcile(
+    session: Session, rows: list[dict[str, Any]], among: Collection[str] | None = None
+) -> list[dict[str, Any]]:
+    """Carry people's decisions over to the new rows; return the history to append.
+
+    ``among``: the stored opportunities the rows stand for (all when None);
+    those of them not among the rows are withdrawn.
+    """
+    query = select(Opportunity.id, Opportunity.records, Opportunity.status)
     previous = {
         oid: (records, status)
-        for oid, records, status in session.execute(
-            select(Opportunity.id, Opportunity.records, Opportunity.status)
+        for oid, records, status in (
+            session.execute(query).all()
+            if among is None
+            else select_in(session, query, Opportunity.id, among)
         )
     }
     statuses = {s.opportunity_id: s for s in session.scalars(select(OpportunityStatus))}
-    known = set(session.scalars(select(OpportunityHistory.opportunity_id).distinct()))
+    seen = select(OpportunityHistory.opportunity_id).distinct()
+    ids = {r["id"] for r in rows}
+    known = {
+        oid
+        for (oid,) in (
+            session.execute(seen).all()
+            if among is None
+            else select_in(session, seen, OpportunityHistory.opportunity_id, ids)
+        )
+    }
     history: list[dict[str, Any]] = []
     current = set()
     for row in rows:

@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from threadline.analyse.changes import select_in
 from threadline.domain.grading import Grading, GradingSystem, comparable
 from threadline.store.entity_models import Entity, EntityLink, EntityMember
 from threadline.store.mention_models import Mention
@@ -214,11 +216,21 @@ def _grading(
     return Grading(GradingSystem(system), source, intel, handling)
 
 
-def load_material(session: Session) -> Material:
-    """Read the store and derive the shared terms (see the module docstring)."""
+def load_material(session: Session, around: Collection[str] | None = None) -> Material:
+    """Read the store and derive the shared terms (see the module docstring).
+
+    With ``around`` (entity ids), only what those entities need: every member
+    of theirs, the records they are in with every member sitting there, the
+    subjects and members that say who owns their phones, vehicles and homes,
+    the actions and events about them. The facts of the ``around`` entities
+    and of their records are then complete (exactly what a whole read gives
+    them); other entities are present only as far as those records show them.
+    """
+    scope = None if around is None else _Scope.of(session, around)
     operations = {k: v for k, v in session.execute(select(Operation.id, Operation.kind))}
     records: dict[str, RecordFacts] = {}
-    for rid, op, kind, date, received, gs, src, intel, hdl in session.execute(
+    for rid, op, kind, date, received, gs, src, intel, hdl in _select(
+        session,
         select(
             Record.id,
             Record.operation_id,
@@ -229,28 +241,66 @@ def load_material(session: Session) -> Material:
             Record.grading_source,
             Record.grading_intelligence,
             Record.grading_handling,
-        )
+        ),
+        Record.id,
+        None if scope is None else scope.records,
     ):
         records[rid] = RecordFacts(rid, op, kind, date, received, _grading(gs, src, intel, hdl))
     items: dict[str, ItemFacts] = {}
-    for aid, op, status, raised in session.execute(
-        select(Action.id, Action.operation_id, Action.status, Action.raised)
+    for aid, op, status, raised in _select(
+        session,
+        select(Action.id, Action.operation_id, Action.status, Action.raised),
+        Action.id,
+        None if scope is None else scope.actions,
     ):
         items["action:" + aid] = ItemFacts(aid, op, status or "", day(raised), is_action=True)
-    for eid, op, kind, date in session.execute(
-        select(Event.id, Event.operation_id, Event.kind, Event.date)
+    for eid, op, kind, date in _select(
+        session,
+        select(Event.id, Event.operation_id, Event.kind, Event.date),
+        Event.id,
+        None if scope is None else scope.events,
     ):
         items["event:" + eid] = ItemFacts(eid, op, kind or "", day(date))
-    for aid, ref in session.execute(select(ActionRecord.action_id, ActionRecord.record_ref)):
+    for aid, ref in _select(
+        session,
+        select(ActionRecord.action_id, ActionRecord.record_ref),
+        ActionRecord.action_id,
+        None if scope is None else scope.actions,
+    ):
         items["action:" + aid].records.append(ref)
-    for eid, ref in session.execute(select(EventRecord.event_id, EventRecord.record_ref)):
+    for eid, ref in _select(
+        session,
+        select(EventRecord.event_id, EventRecord.record_ref),
+        EventRecord.event_id,
+        None if scope is None else scope.events,
+    ):
         items["event:" + eid].records.append(ref)
-    links = [(a, b) for a, b in session.execute(select(RecordLink.record_id, RecordLink.to_record))]
+    link_rows = select(RecordLink.id, RecordLink.record_id, RecordLink.to_record)
+    found_links = (
+        session.execute(link_rows).all()
+        if scope is None
+        else {
+            *_select(session, link_rows, RecordLink.record_id, scope.records),
+            *_select(session, link_rows, RecordLink.to_record, scope.records),
+        }
+    )
+    links = [(a, b) for _, a, b in sorted(found_links)]
     owner: dict[str, tuple[str, str | None]] = {}
     """Subject ref → (owner key: ``record:``/``action:``/``event:`` id, role)."""
-    for ref, s_record, s_action, s_event, role in session.execute(
-        select(Subject.ref, Subject.record_id, Subject.action_id, Subject.event_id, Subject.role)
-    ):
+    subject_rows = select(
+        Subject.ref, Subject.record_id, Subject.action_id, Subject.event_id, Subject.role
+    )
+    found_subjects = (
+        session.execute(subject_rows).all()
+        if scope is None
+        else [
+            *_select(session, subject_rows, Subject.record_id, scope.records),
+            *_select(session, subject_rows, Subject.ref, scope.subjects),
+        ]
+    )
+    for ref, s_record, s_action, s_event, role in found_subjects:
+        if ref in owner:
+            continue
         if s_record is not None:
             owner[ref] = ("record:" + s_record, role)
             if s_record in records:
@@ -260,28 +310,28 @@ def load_material(session: Session) -> Material:
         else:
             owner[ref] = ("event:" + str(s_event), role)
 
+    members = scope.members if scope is not None else _all_members(session)
     entities: dict[str, EntityFacts] = {}
-    for eid, etype, label, key in session.execute(
-        select(Entity.id, Entity.type, Entity.label, Entity.key)
+    for eid, etype, label, key in _select(
+        session,
+        select(Entity.id, Entity.type, Entity.label, Entity.key),
+        Entity.id,
+        None if scope is None else {m[0] for m in members},
     ):
         entities[eid] = EntityFacts(eid, etype, label, key)
-    members = session.execute(
-        select(
-            EntityMember.entity_id,
-            EntityMember.kind,
-            EntityMember.ref,
-            EntityMember.via,
-            EntityMember.record_id,
-        )
-    ).all()
-    mention_ids = [
+    members = [m for m in members if m[0] in entities]
+    mention_ids = {
         int(ref) for _, kind, ref, _, _ in members if kind == "mention" and ref.isdigit()
-    ]
+    }
     mentions: dict[str, tuple[str, str | None]] = {}
     if mention_ids:
-        wanted = set(mention_ids)
-        for mid, rid, role in session.execute(select(Mention.id, Mention.record_id, Mention.role)):
-            if mid in wanted:
+        mention_rows = select(Mention.id, Mention.record_id, Mention.role)
+        if scope is None:
+            for mid, rid, role in session.execute(mention_rows):
+                if mid in mention_ids:
+                    mentions[str(mid)] = (rid, role)
+        else:
+            for mid, rid, role in _select(session, mention_rows, Mention.id, mention_ids):
                 mentions[str(mid)] = (rid, role)
 
     subject_entity = {
@@ -299,7 +349,8 @@ def load_material(session: Session) -> Material:
                 entities[person].victim_subject = True
             if key.startswith("record:") and key[7:] in records:
                 records[key[7:]].victims.add(person or ref)
-    for eid, left, right, source, weight, probability in session.execute(
+    for eid, left, right, source, weight, probability in _select(
+        session,
         select(
             EntityLink.entity_id,
             EntityLink.left_ref,
@@ -307,7 +358,9 @@ def load_material(session: Session) -> Material:
             EntityLink.source,
             EntityLink.match_weight,
             EntityLink.match_probability,
-        )
+        ),
+        EntityLink.entity_id,
+        None if scope is None else set(entities),
     ):
         facts = entities.get(eid)
         if facts is None:
@@ -320,11 +373,91 @@ def load_material(session: Session) -> Material:
     for facts in entities.values():
         facts.stable_key = _stable_key(facts)
     _acted(material)
-    moments = [m for r in records.values() if (m := r.moment) is not None]
-    material.latest_moment = max(moments) if moments else None
+    if scope is None:
+        moments = [m for r in records.values() if (m := r.moment) is not None]
+        material.latest_moment = max(moments) if moments else None
+    else:
+        material.latest_moment = latest_moment(session)
     if material.latest_moment is not None:
         material.reference_day = day(dt.date(from_day(material.latest_moment).year, 12, 31))
     return material
+
+
+Member = tuple[str, str, str, str | None, str | None]
+"""(entity id, kind, ref, via, record id) of an ``entity_members`` row."""
+_MEMBER_COLUMNS = (
+    EntityMember.entity_id,
+    EntityMember.kind,
+    EntityMember.ref,
+    EntityMember.via,
+    EntityMember.record_id,
+)
+
+
+def _all_members(session: Session) -> list[Member]:
+    query = select(*_MEMBER_COLUMNS).order_by(EntityMember.id)
+    return [(e, k, r, v, rec) for e, k, r, v, rec in session.execute(query)]
+
+
+def _select(session: Session, query: Any, column: Any, values: Collection[Any] | None) -> list[Any]:
+    """The rows of ``query``; with ``values``, only those whose ``column`` is one of them."""
+    if values is None:
+        return list(session.execute(query).all())
+    return select_in(session, query, column, values)
+
+
+def latest_moment(session: Session) -> int | None:
+    """The latest moment (``received``, else ``date``) of any record, as a day."""
+    found = session.execute(select(func.max(func.coalesce(Record.received, Record.date)))).scalar()
+    if found is None:
+        return None
+    if isinstance(found, str):  # SQLite returns the aggregate as text
+        found = dt.date.fromisoformat(found[:10])
+    return day(found)
+
+
+@dataclass
+class _Scope:
+    """What :func:`load_material` reads around some entities."""
+
+    members: list[Member]
+    records: set[str]
+    subjects: set[str]
+    actions: set[str]
+    events: set[str]
+
+    @classmethod
+    def of(cls, session: Session, around: Collection[str]) -> _Scope:
+        query = select(EntityMember.id, *_MEMBER_COLUMNS)
+        rows: dict[int, Member] = {
+            m[0]: tuple(m[1:]) for m in _select(session, query, EntityMember.entity_id, around)
+        }
+        own = list(rows.values())
+        records = {m[4] for m in own if m[4] is not None}
+        records |= {m[2] for m in own if m[1] == "record"}
+        refs = {m[2] for m in own if m[1] in ("subject", "holder")}
+        # Who else sits in those records, and who holds (or is held by) their subjects.
+        for m in _select(session, query, EntityMember.record_id, records):
+            rows.setdefault(m[0], tuple(m[1:]))
+        for m in _select(session, query, EntityMember.ref, refs):
+            if m[2] in ("subject", "holder"):
+                rows.setdefault(m[0], tuple(m[1:]))
+        members = [rows[k] for k in sorted(rows)]
+        refs |= {m[2] for m in members if m[1] in ("subject", "holder")}
+        owners = _select(
+            session,
+            select(Subject.ref, Subject.action_id, Subject.event_id),
+            Subject.ref,
+            refs,
+        )
+        actions = {m[2] for m in members if m[1] == "action"} | {a for _, a, _ in owners if a}
+        events = {m[2] for m in members if m[1] == "event"} | {e for _, _, e in owners if e}
+        # The actions and events listing those records (they join operations, or follow up).
+        listing = select(ActionRecord.action_id)
+        actions.update(a for (a,) in select_in(session, listing, ActionRecord.record_ref, records))
+        listing = select(EventRecord.event_id)
+        events.update(e for (e,) in select_in(session, listing, EventRecord.record_ref, records))
+        return cls(members, records, refs, actions, events)
 
 
 def _add_member(
