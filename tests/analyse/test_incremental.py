@@ -96,9 +96,8 @@ def test_incremental_graph_and_detect_equal_a_full_rebuild(
     import_path(Importer(workspace), bundle)
     load_true_entities(workspace, bundle / "truth.json")
     graph, detect = stages(workspace)
-    # Half the material is new: the graph is still worked in part (detect may rebuild whole) ...
-    assert 0 < graph.counts["nodes_touched"] < graph.counts["nodes"]
-    assert detect.counts["rows_written"] > 0
+    # Half the material is new (each stage may rebuild whole: the next test works in part) ...
+    assert graph.counts["nodes_touched"] > 0 and detect.counts["rows_written"] > 0
     incremental = snapshot(workspace)
     # ... and a full rebuild of both stages finds exactly the same, decisions included.
     stages(workspace, full=True)

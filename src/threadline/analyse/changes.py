@@ -25,11 +25,20 @@ from threadline.store.opportunity_models import AnalysisChange, AnalysisMark, Gr
 
 CHUNK = 900
 STAGES = ("graph", "detect")
+MAX_ROWS_PER_ITEM = 4
+"""More journal rows than this per stored node or entity since a stage last ran (a
+whole re-resolution, say): the stage rebuilds whole without reading them."""
 
 
 def latest_change(session: Session) -> int:
-    """The id of the last journal row (0 when there is none)."""
-    return int(session.scalar(select(func.max(AnalysisChange.id))) or 0)
+    """The id of the last journal row written (0 when there was none).
+
+    Rows every stage has read are deleted, so the last may be gone: the marks
+    remember it (ids are never reused, so later rows are always above it).
+    """
+    last = session.scalar(select(func.max(AnalysisChange.id))) or 0
+    marked = session.scalar(select(func.max(AnalysisMark.change_id))) or 0
+    return int(max(last, marked))
 
 
 def read_mark(session: Session, stage: str) -> AnalysisMark | None:
@@ -48,6 +57,11 @@ def write_mark(session: Session, stage: str, change_id: int, **detail: Any) -> N
     marks = {s: m for s, m in session.execute(select(AnalysisMark.stage, AnalysisMark.change_id))}
     if all(s in marks for s in STAGES):
         session.execute(delete(AnalysisChange).where(AnalysisChange.id <= min(marks.values())))
+
+
+def too_many(latest: int, mark: AnalysisMark, items: int) -> bool:
+    """Whether so much was written since ``mark`` that rebuilding whole is cheaper."""
+    return latest - mark.change_id > MAX_ROWS_PER_ITEM * max(items, 1)
 
 
 def changes_since(session: Session, since: int) -> dict[str, set[str]]:

@@ -46,6 +46,7 @@ from threadline.analyse.changes import (
     note,
     read_mark,
     select_in,
+    too_many,
     touched_entities,
     write_mark,
 )
@@ -249,10 +250,11 @@ class GraphStage:
             mark = None if full else read_mark(session, STAGE)
             touched: set[str] | None = None
             if mark is not None:
-                touched = touched_entities(session, changes_since(session, mark.change_id))
                 stored = session.scalar(select(func.count()).select_from(GraphNode)) or 0
-                if len(touched) > FULL_SHARE * stored:
-                    touched = None
+                if not too_many(latest, mark, stored):
+                    touched = touched_entities(session, changes_since(session, mark.change_id))
+                    if len(touched) > FULL_SHARE * stored:
+                        touched = None
             progress.start("reading entities", None)
             if touched is None:
                 material = load_material(session)

@@ -32,10 +32,11 @@ class GraphNode(Base):
     degree: Mapped[int] = mapped_column(Integer, default=0)
     """Distinct entities it co-appears with or owns / is owned by."""
     betweenness: Mapped[float] = mapped_column(Float, default=0.0)
-    """Betweenness estimated from sampled sources within its component, normalised to [0, 1]."""
+    """Ego betweenness (inside its own neighbourhood), over the pairs of its neighbours: [0, 1]."""
     centrality: Mapped[float] = mapped_column(Float, default=0.0)
     """The blend the scoring uses, in [0, 1] (``threadline.analyse.graph.centrality``)."""
     community: Mapped[int] = mapped_column(Integer, default=-1)
+    """A digest of the entity leading it: its neighbour (or itself) of highest degree."""
     signature: Mapped[str | None] = mapped_column(String(32))
     """A digest of the node's edges and counts as last written: unchanged means untouched."""
 
@@ -142,7 +143,7 @@ class AnalysisChange(Base):
     """
 
     __tablename__ = "analysis_changes"
-    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused once pruned
+    __table_args__ = ({"sqlite_autoincrement": True},)  # ids never reused once pruned
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))

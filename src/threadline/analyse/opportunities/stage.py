@@ -26,6 +26,7 @@ from threadline.analyse.changes import (
     latest_change,
     read_mark,
     select_in,
+    too_many,
     write_mark,
 )
 from threadline.analyse.opportunities import (
@@ -77,17 +78,6 @@ FULL_SHARE = 0.5
 def find_all(material: Material, settings: DetectSettings) -> list[Finding]:
     """Every finding of every kind, in the spec's order of kinds."""
     return [f for kind in KINDS for f in DETECTORS[kind](material, settings)]
-
-
-def rows_for(
-    material: Material,
-    findings: Sequence[Finding],
-    centrality: dict[str, float],
-    settings: DetectSettings,
-) -> list[dict[str, Any]]:
-    """Scored, explained and ranked rows for ``opportunities`` (best first)."""
-    rows = [row_for(material, group, centrality, settings) for group in by_id(findings).values()]
-    return rank(rows)
 
 
 def by_id(findings: Sequence[Finding]) -> dict[str, list[Finding]]:
@@ -179,10 +169,11 @@ class DetectStage:
             mark = None if full else read_mark(session, STAGE)
             scope = None
             if mark is not None and mark.detail.get("year") == year:
-                scope = scope_of(session, changes_since(session, mark.change_id))
                 entities = session.scalar(select(func.count()).select_from(Entity)) or 0
-                if len(scope.read) > FULL_SHARE * entities:
-                    scope = None
+                if not too_many(latest, mark, entities):
+                    scope = scope_of(session, changes_since(session, mark.change_id))
+                    if len(scope.read) > FULL_SHARE * entities:
+                        scope = None
             progress.start("reading the material", None)
             material = load_material(session, None if scope is None else scope.read)
             node = select(GraphNode.entity_id, GraphNode.centrality)

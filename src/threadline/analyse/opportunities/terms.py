@@ -439,9 +439,9 @@ class _Scope:
         # Who else sits in those records, and who holds (or is held by) their subjects.
         for m in _select(session, query, EntityMember.record_id, records):
             rows.setdefault(m[0], tuple(m[1:]))
-        for m in _select(session, query, EntityMember.ref, refs):
-            if m[2] in ("subject", "holder"):
-                rows.setdefault(m[0], tuple(m[1:]))
+        holding = query.where(EntityMember.kind.in_(("subject", "holder")))  # the (kind, ref) index
+        for m in _select(session, holding, EntityMember.ref, refs):
+            rows.setdefault(m[0], tuple(m[1:]))
         members = [rows[k] for k in sorted(rows)]
         refs |= {m[2] for m in members if m[1] in ("subject", "holder")}
         owners = _select(
