@@ -16,9 +16,9 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from threadline.analyse.changes import (
@@ -132,6 +132,28 @@ def rank(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def rerank(session: Session) -> int:
+    """Bring every stored rank up to date in one statement (as :func:`rank` orders them).
+
+    Returns how many ranks moved: one opportunity raised near the top moves
+    every rank below it, and this keeps that to one pass inside the database.
+    """
+    order = case({k: i for i, k in enumerate(KINDS)}, value=Opportunity.kind)
+    ranked = select(
+        Opportunity.id.label("oid"),
+        func.row_number()
+        .over(order_by=(Opportunity.score.desc(), order, Opportunity.id))
+        .label("position"),
+    ).subquery()
+    table = cast(Table, Opportunity.__table__)
+    result = session.execute(
+        update(table)
+        .where(table.c.id == ranked.c.oid, table.c.rank != ranked.c.position)
+        .values(rank=ranked.c.position)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 def evidence_hash(records: Sequence[str]) -> str:
     return hashlib.sha256("\x1f".join(sorted(records)).encode()).hexdigest()
 
@@ -231,13 +253,14 @@ class DetectStage:
                     session.execute(delete(Opportunity).where(Opportunity.id.in_(chunk)))
             for start in range(0, len(fresh), 2000):
                 bulk_insert(session, Opportunity, fresh[start : start + 2000])
-            moved = [
-                {"id": r["id"], "rank": r["rank"], "status": r["status"]}
-                for r in [*kept, *others]
-                if (r["rank"], r["status"]) != stored[r["id"]][1:3]
+            decided = [
+                {"id": r["id"], "status": r["status"]}
+                for r in kept
+                if r["status"] != stored[r["id"]][2]
             ]
-            if moved:
-                session.execute(update(Opportunity), moved)  # by primary key
+            if decided:
+                session.execute(update(Opportunity), decided)  # by primary key
+            moved = rerank(session)
             bulk_insert(session, OpportunityHistory, history)
             write_mark(session, STAGE, latest, year=year)
         counts = Counter(r["kind"] for r in [*rows, *others])
@@ -249,7 +272,7 @@ class DetectStage:
             "rows_found_again": len(rows),
             "rows_written": len(fresh),
             "rows_kept": len(kept) + len(others),
-            "rows_reranked": len(moved),
+            "rows_reranked": moved,
         }
         reopened = sum(1 for h in history if h["event"] == "reopened")
         if reopened:
