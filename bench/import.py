@@ -10,12 +10,17 @@ importer must do: parse every line with ``json.loads`` and insert it as one
 row into SQLite in one transaction. The ratio says what validation, staging,
 set-wise checks, versioning and the typed tables cost on top.
 
-    .venv/bin/python bench/import.py [--records 50000 200000] [--keep DIR]
+With ``--postgres`` each bundle is also imported into a fresh PostgreSQL
+database (``THREADLINE_TEST_POSTGRES_URL``, or a private cluster as the tests
+start one), and the time is printed beside SQLite's, measured in the same run.
+
+    .venv/bin/python bench/import.py [--records 50000 200000] [--keep DIR] [--postgres]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import random
@@ -24,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 FORENAMES = ["Mohammed", "Aaliyah", "Piotr", "Chloe", "Tariq", "Niamh", "Kwame", "Mei", "Daniel"]
@@ -128,21 +134,46 @@ def run_child(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, int(out.stdout.split()[-1]) / 1024
 
 
+def postgres_database(server: str, name: str) -> str:
+    """A fresh database ``name`` on ``server``; its SQLAlchemy URL."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name}")
+        connection.execute(f"CREATE DATABASE {name}")
+    url = make_url(server.replace("postgresql://", "postgresql+psycopg://", 1))
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--records", type=int, nargs="+", default=[50_000, 200_000])
     parser.add_argument("--keep", type=Path, help="keep bundles and workspaces here")
+    parser.add_argument("--postgres", action="store_true", help="also import into PostgreSQL")
     args = parser.parse_args()
-    base = args.keep or Path(tempfile.mkdtemp(prefix="threadline-bench-"))
+    with ExitStack() as stack:
+        server = None
+        if args.postgres:
+            sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+            support = importlib.import_module("support.postgres")  # the tests' private cluster
+            server = stack.enter_context(support.postgres_server())
+            if server is None:
+                parser.error("no PostgreSQL: set THREADLINE_TEST_POSTGRES_URL")
+        measure(args.records, args.keep, server)
+
+
+def measure(sizes: list[int], keep: Path | None, server: str | None) -> None:
+    base = keep or Path(tempfile.mkdtemp(prefix="threadline-bench-"))
     base.mkdir(parents=True, exist_ok=True)
     python = sys.executable
     print(
         f"{'records':>9} {'import s':>9} {'rec/s':>8} {'peak MiB':>9} {'baseline s':>11} {'ratio':>6} {'bundle MiB':>11}"
     )
     try:
-        for n in sorted(args.records):
+        for n in sorted(sizes):
             bundle = base / f"bundle-{n}"
             if not bundle.exists():
                 write_bundle(bundle, n)
@@ -162,8 +193,21 @@ def main() -> None:
             print(
                 f"{n:>9,} {wall:>9.1f} {n / wall:>8,.0f} {peak:>9.0f} {base_wall:>11.1f} {wall / base_wall:>6.1f} {size:>11.0f}"
             )
+            if server is not None:
+                pg_workspace = base / f"workspace-{n}-pg"
+                shutil.rmtree(pg_workspace, ignore_errors=True)
+                pg_env = env | {
+                    "THREADLINE_WORKSPACE": str(pg_workspace),
+                    "THREADLINE_DATABASE_URL": postgres_database(server, f"bench_import_{n}"),
+                }
+                subprocess.run([*cli, "init"], env=pg_env, check=True, stdout=subprocess.DEVNULL)
+                pg_wall, pg_peak = run_child([*cli, "import", str(bundle)], pg_env)
+                print(
+                    f"{'':>9} {pg_wall:>9.1f} {n / pg_wall:>8,.0f} {pg_peak:>9.0f} "
+                    f"PostgreSQL: {pg_wall / wall:.2f} x SQLite's import"
+                )
     finally:
-        if args.keep is None:
+        if keep is None:
             shutil.rmtree(base, ignore_errors=True)
 
 

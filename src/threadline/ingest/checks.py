@@ -22,22 +22,33 @@ def check_staged(session: Session, import_id: int, problems: Problems) -> list[s
 
 
 def _duplicate_ids(session: Session, import_id: int, problems: Problems) -> None:
-    first = aliased(StagedItem)
-    later = aliased(StagedItem)
-    rows = session.execute(
-        select(later.source_file, later.source_line, later.item_id, func.min(first.source_line))
-        .join(
-            first,
-            and_(
-                first.import_id == later.import_id,
-                first.item_type == later.item_type,
-                first.item_id == later.item_id,
-                first.source_line < later.source_line,
-            ),
+    """Every item whose id an earlier line of the same kind already used.
+
+    Numbered with a window over (kind, id), so the work grows with n log n
+    whatever plan the database chooses (a self-join on ``<`` can go quadratic).
+    """
+    ranked = (
+        select(
+            StagedItem.source_file,
+            StagedItem.source_line,
+            StagedItem.item_id,
+            func.row_number()
+            .over(
+                partition_by=(StagedItem.item_type, StagedItem.item_id),
+                order_by=(StagedItem.source_line, StagedItem.id),
+            )
+            .label("n"),
+            func.min(StagedItem.source_line)
+            .over(partition_by=(StagedItem.item_type, StagedItem.item_id))
+            .label("first_line"),
         )
-        .where(later.import_id == import_id)
-        .group_by(later.id, later.source_file, later.source_line, later.item_id)
-        .order_by(later.source_file, later.source_line)
+        .where(StagedItem.import_id == import_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(ranked.c.source_file, ranked.c.source_line, ranked.c.item_id, ranked.c.first_line)
+        .where(ranked.c.n > 1)
+        .order_by(ranked.c.source_file, ranked.c.source_line)
         .limit(problems.cap)
     )
     for file, line, item_id, first_line in rows:
@@ -47,28 +58,33 @@ def _duplicate_ids(session: Session, import_id: int, problems: Problems) -> None
 
 
 def _duplicate_subject_refs(session: Session, import_id: int, problems: Problems) -> None:
-    first = aliased(StagedRef)
-    later = aliased(StagedRef)
+    """Every subject ref an earlier subject of this import already used (a window, as above)."""
+    where = StagedRef.source_file + literal(" line ") + cast(StagedRef.source_line, String)
+    ranked = (
+        select(
+            StagedRef.id,
+            StagedRef.source_file,
+            StagedRef.source_line,
+            StagedRef.field,
+            StagedRef.value,
+            func.row_number().over(partition_by=StagedRef.value, order_by=StagedRef.id).label("n"),
+            func.first_value(where)
+            .over(partition_by=StagedRef.value, order_by=StagedRef.id)
+            .label("first_at"),
+        )
+        .where(StagedRef.import_id == import_id, StagedRef.ref_kind == "subject")
+        .subquery()
+    )
     rows = session.execute(
         select(
-            later.source_file,
-            later.source_line,
-            later.field,
-            later.value,
-            func.min(first.source_file + literal(" line ") + cast(first.source_line, String)),
+            ranked.c.source_file,
+            ranked.c.source_line,
+            ranked.c.field,
+            ranked.c.value,
+            ranked.c.first_at,
         )
-        .join(
-            first,
-            and_(
-                first.import_id == later.import_id,
-                first.ref_kind == "subject",
-                first.value == later.value,
-                first.id < later.id,
-            ),
-        )
-        .where(later.import_id == import_id, later.ref_kind == "subject")
-        .group_by(later.id, later.source_file, later.source_line, later.field, later.value)
-        .order_by(later.id)
+        .where(ranked.c.n > 1)
+        .order_by(ranked.c.id)
         .limit(problems.cap)
     )
     for file, line, fld, ref, first_at in rows:

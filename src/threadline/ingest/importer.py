@@ -43,7 +43,8 @@ from threadline.ingest.schema import ActionLine, EventLine, Line, OperationLine,
 from threadline.ingest.sources import Source, SourceItem
 from threadline.ingest.stage import Ref, Stager
 from threadline.security import audit
-from threadline.store.models import Import, Record
+from threadline.store.bulk import refresh_statistics
+from threadline.store.models import Import, Record, StagedItem, StagedRef
 from threadline.store.originals import FileTooLargeError, Staging
 from threadline.workspace import Workspace
 
@@ -116,6 +117,7 @@ class Importer:
                 stager = Stager(session, log.id)
                 self._stage(source, stager, staging, extractor, session)
                 stager.flush()
+                refresh_statistics(session, StagedItem, StagedRef)
                 # Set-wise checks over partly staged input would only echo the
                 # per-line problems (a bad operation line makes every record of
                 # it "unknown"), so they wait until every line reads cleanly.

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import JSON
+from sqlalchemy import JSON, text
 from sqlalchemy.orm import Session
 
 from threadline.store.database import json_dumps
@@ -73,3 +73,18 @@ def _encode(row: Sequence[Any], json_at: list[int]) -> tuple[Any, ...]:
         if values[i] is not None:
             values[i] = json_dumps(values[i])
     return tuple(values)
+
+
+def refresh_statistics(session: Session, *models: type[Base]) -> None:
+    """Let PostgreSQL's planner see what was just written in this transaction.
+
+    A table filled moments ago has no statistics until autovacuum gets to it,
+    so the planner takes it for empty and may pick nested loops over many
+    thousands of rows. ``ANALYZE`` may run inside the transaction and counts
+    its own uncommitted rows. SQLite plans without such statistics: nothing
+    to do there.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for model in models:
+        session.execute(text(f"ANALYZE {model.__tablename__}"))
