@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from threadline.analyse.graph import GraphStage
 from threadline.analyse.opportunities.oracle import load_true_entities
 from threadline.analyse.opportunities.review import action_opportunity, dismiss_opportunity
+from threadline.analyse.opportunities.settings import DetectSettings
 from threadline.analyse.opportunities.stage import DetectStage
 from threadline.analyse.stage import SilentProgress, StageReport
 from threadline.ingest import import_path
@@ -173,3 +174,8 @@ def test_a_little_more_material_reads_and_rewrites_a_little(
     incremental = snapshot(workspace)
     stages(workspace, full=True)
     assert snapshot(workspace) == incremental
+
+    # Other thresholds: every opportunity is found again (the stored ones were made with others).
+    other = DetectStage(DetectSettings(suspect_records=2)).run(workspace, SilentProgress())
+    assert other.counts["rows_found_again"] == other.counts["opportunities"]
+    assert other.counts["unactioned-suspect"] >= detect.counts["unactioned-suspect"]

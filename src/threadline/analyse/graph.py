@@ -69,6 +69,8 @@ an entity does not re-score every opportunity about it."""
 FULL_SHARE = 0.5
 """When more than this share of the stored nodes is touched, rebuild whole (cheaper)."""
 STAGE = "graph"
+GRAPH_VERSION = 2
+"""Raise when the edges or measures change: the next run rebuilds whole."""
 Row = dict[str, Any]
 Adjacency = dict[str, set[str]]
 
@@ -249,7 +251,7 @@ class GraphStage:
             latest = latest_change(session)
             mark = None if full else read_mark(session, STAGE)
             touched: set[str] | None = None
-            if mark is not None:
+            if mark is not None and mark.detail.get("version") == GRAPH_VERSION:
                 stored = session.scalar(select(func.count()).select_from(GraphNode)) or 0
                 if not too_many(latest, mark, stored):
                     touched = touched_entities(session, changes_since(session, mark.change_id))
@@ -308,7 +310,7 @@ class GraphStage:
             }
             moved |= set(before) - set(nodes)
             note(session, "centrality", moved)
-            write_mark(session, STAGE, latest)
+            write_mark(session, STAGE, latest, version=GRAPH_VERSION)
         return {
             "nodes": len(nodes),
             "edges": len(rows),
@@ -411,7 +413,7 @@ class GraphStage:
             }
             moved |= {v for v in touched - present if v in stored}
             note(session, "centrality", moved)
-            write_mark(session, STAGE, latest)
+            write_mark(session, STAGE, latest, version=GRAPH_VERSION)
             total = session.scalar(select(func.count()).select_from(GraphNode)) or 0
         return {
             "nodes": int(total),

@@ -5,9 +5,10 @@ entity's *neighbours* are the entities sharing a record with it or one of its
 subjects (the same subject ref as a person's subject and a phone's holder):
 
 - **changed**: the entities whose own facts may differ (their members or
-  joins, a record they are in, an action or event about them, their
-  centrality) and the changed records;
-- **anchors**: the changed entities, their neighbours (a record's victims,
+  joins, a record they are in, an action or event about them) and the
+  changed records;
+- **anchors**: the changed entities, those whose centrality moved (only their
+  own scores and those of records naming them move), their neighbours (a record's victims,
   a cover, a charged co-suspect or co-owner, a suspect's record are all
   shared-record or shared-subject relations), and the anchor of every stored
   opportunity that lists one of those (what it covered, who stood beside it
@@ -97,9 +98,12 @@ def types_of(session: Session, entities: Collection[str]) -> dict[str, str]:
 
 def scope_of(session: Session, changed: dict[str, set[str]]) -> Scope:
     """The anchors a change can alter and what to read for them (see the module docstring)."""
-    first = touched_entities(session, changed) | changed.get("centrality", set())
+    first = touched_entities(session, changed)
     core = first | neighbours(session, first)
-    entities, records = set(core), set(changed.get("record", ()))
+    # A centrality moves the score of the entity's own opportunities and of the records
+    # naming it as a suspect, nobody else's: those are anchors, with no ring around them.
+    entities = core | changed.get("centrality", set())
+    records = set(changed.get("record", ()))
     known = session.execute(
         select(Opportunity.id, Opportunity.kind, Opportunity.anchor, Opportunity.entities)
     ).all()

@@ -71,6 +71,8 @@ DETECTORS: dict[str, Detector] = {
 }
 assert tuple(DETECTORS) == KINDS
 STAGE = "detect"
+DETECT_VERSION = 1
+"""Raise when what a stored opportunity holds changes: the next run rebuilds whole."""
 FULL_SHARE = 0.5
 """When the scope would read more than this share of the entities, rebuild whole."""
 
@@ -169,8 +171,9 @@ class DetectStage:
     (:func:`content_digest`: everything but rank and status) are written; the
     others, and every opportunity outside the scope, only have their rank and
     status brought up to date. When the latest year of the material moves
-    (time unaddressed is measured to its end, so every score moves) or the
-    scope reads over half the entities, it rebuilds whole, as
+    (time unaddressed is measured to its end, so every score moves), the
+    settings or ``DETECT_VERSION`` differ from the last run's, or the scope
+    reads over half the entities, it rebuilds whole, as
     ``THREADLINE_ANALYSE_FULL=1`` or ``full=True`` does.
     """
 
@@ -179,6 +182,11 @@ class DetectStage:
     def __init__(self, settings: DetectSettings | None = None, *, full: bool | None = None) -> None:
         self.settings = settings or DetectSettings()
         self.full = full
+
+    def settings_digest(self) -> str:
+        """What the stored opportunities were computed with: other settings, rebuild whole."""
+        text = json.dumps(self.settings.model_dump(), sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def run(self, workspace: Workspace, progress: StageProgress) -> StageReport:
         report = StageReport(self.name)
@@ -190,7 +198,8 @@ class DetectStage:
             year = from_day(moment).year if moment is not None else None
             mark = None if full else read_mark(session, STAGE)
             scope = None
-            if mark is not None and mark.detail.get("year") == year:
+            basis = {"year": year, "settings": self.settings_digest(), "version": DETECT_VERSION}
+            if mark is not None and all(mark.detail.get(k) == v for k, v in basis.items()):
                 entities = session.scalar(select(func.count()).select_from(Entity)) or 0
                 if not too_many(latest, mark, entities):
                     scope = scope_of(session, changes_since(session, mark.change_id))
@@ -262,7 +271,7 @@ class DetectStage:
                 session.execute(update(Opportunity), decided)  # by primary key
             moved = rerank(session)
             bulk_insert(session, OpportunityHistory, history)
-            write_mark(session, STAGE, latest, year=year)
+            write_mark(session, STAGE, latest, **basis)
         counts = Counter(r["kind"] for r in [*rows, *others])
         report.counts = {
             "opportunities": len(rows) + len(others),
