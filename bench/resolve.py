@@ -321,7 +321,11 @@ def child_baseline(bundle: Path, truth_path: Path, out: Path) -> None:
         columns["gender"].append(s.get("gender"))
     table = pa.table(columns)
     step("bare Splink: data read")
-    db_api = DuckDBAPI(duckdb.connect())
+    # DuckDB held to the stage's memory cap (spilling beyond it), so that both sides run
+    # under the same limit on a shared machine; everything else is Splink's default.
+    memory = os.environ.get("THREADLINE_DUCKDB_MEMORY") or "4GB"
+    scratch = tempfile.mkdtemp(prefix="bench-baseline-duckdb-")
+    db_api = DuckDBAPI(duckdb.connect(config={"memory_limit": memory, "temp_directory": scratch}))
     settings = SettingsCreator(
         link_type="dedupe_only",
         comparisons=[
@@ -357,6 +361,7 @@ def child_baseline(bundle: Path, truth_path: Path, out: Path) -> None:
     ).as_pyarrow_table()  # type: ignore[no-untyped-call]
     seconds = time.perf_counter() - started
     cpu = cpu_seconds() - cpu_before
+    shutil.rmtree(scratch, ignore_errors=True)
     refs = columns["ref"]
     clusters = {
         refs[uid]: cid

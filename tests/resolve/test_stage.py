@@ -259,3 +259,41 @@ def test_a_place_renamed_by_added_material_keeps_its_members(
     with workspace.reading() as session:
         places = list(entity_objects(session, type_="location"))
     assert [sorted(p["records"]) for p in places] == [["INT-T1", "INT-T2"]]
+
+
+def test_new_subjects_meet_the_same_existing_pairs_when_prefiltered(
+    workspace: Workspace, bundle: Path, model_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only the existing subjects some blocking rule pairs with a new one go to Splink:
+    # the pairs scored must be exactly those scored against every existing subject.
+    from threadline.resolve import engine
+    from threadline.resolve import people as model
+    from threadline.resolve.backends import DuckDBBackend
+    from threadline.resolve.stage import read_subjects
+
+    import_bundle(workspace, bundle)
+    with workspace.reading() as session:
+        table = engine.features_table(read_subjects(session))
+    existing, new = table.slice(0, table.num_rows - 40), table.slice(table.num_rows - 40)
+    trained = json.loads(model_file.read_text())
+    backend = DuckDBBackend()
+    try:
+        kept = model.blocked_with(backend, existing, new)
+        assert 0 < kept.num_rows < existing.num_rows
+        filtered = model.predict_new(backend, existing, new, trained)
+        monkeypatch.setattr(model, "blocked_with", lambda _backend, e, _new: e)
+        whole = model.predict_new(backend, existing, new, trained)
+    finally:
+        backend.close()
+
+    def pairs(scored: Any) -> set[tuple[int, int, float]]:
+        return set(
+            zip(
+                scored["unique_id_l"].to_pylist(),
+                scored["unique_id_r"].to_pylist(),
+                [round(w, 6) for w in scored["match_weight"].to_pylist()],
+                strict=True,
+            )
+        )
+
+    assert pairs(filtered) == pairs(whole) and len(pairs(whole)) > 40

@@ -13,6 +13,7 @@ import json
 import logging
 import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -452,10 +453,43 @@ def predict_all(backend: Backend, table: pa.Table, model: dict[str, Any]) -> pa.
     )
 
 
+def blocked_with(backend: Backend, existing: pa.Table, new: pa.Table) -> pa.Table:
+    """The existing subjects that some blocking rule pairs with a new one.
+
+    Splink scores new against existing (``predict_between``) by blocking the
+    two tables together, which at a million existing subjects costs about what
+    blocking them all costs. Most existing subjects share no key with a few new
+    ones: a semi-join per rule (the new subjects, few, on the build side) finds
+    those that do, and only they are handed to Splink, which finds the same
+    pairs among them. On DuckDB; other backends get every existing subject.
+    """
+    from threadline.resolve.backends import DuckDBBackend
+
+    if not isinstance(backend, DuckDBBackend) or not existing.num_rows or not new.num_rows:
+        return existing
+    rules = [r["blocking_rule"] for r in _blocking_rules(backend.dialect)]
+    # The existing subjects are the left side ("l.") of predict_between, the new the right.
+    joins = [
+        "SELECT e.unique_id FROM __existing e SEMI JOIN __new n ON "  # noqa: S608 - our rules
+        + re.sub(r"\br\.", "n.", re.sub(r"\bl\.", "e.", rule))
+        for rule in rules
+    ]
+    connection = backend.connection
+    connection.register("__existing", existing)
+    connection.register("__new", new)
+    try:
+        rows = connection.sql(" UNION ".join(joins)).to_arrow_table()["unique_id"]
+    finally:
+        connection.unregister("__existing")
+        connection.unregister("__new")
+    return existing.filter(pc.is_in(existing["unique_id"], rows))
+
+
 def predict_new(
     backend: Backend, existing: pa.Table, new: pa.Table, model: dict[str, Any]
 ) -> pa.Table:
     """Score the new subjects against each other and against the existing ones."""
+    existing = blocked_with(backend, existing, new)
     new_frame = backend.register(new)
     linker = Linker(new_frame, model_for_dialect(model, backend.dialect), log_level=logging.WARNING)
     parts = [
@@ -520,10 +554,11 @@ def adjust_for_name_frequency(scored: pa.Table, names: pa.Table, model: dict[str
     named = names.filter(pc.and_(pc.is_valid(names["fn"]), pc.is_valid(names["sn"])))
     key = pc.binary_join_element_wise(named["fn"], named["sn"], "\x1f")
     counts = pa.table({"key": key}).group_by("key").aggregate([("key", "count")])
-    count_of = dict(zip(counts["key"].to_pylist(), counts["key_count"].to_pylist(), strict=True))
+    at = pc.index_in(key, counts["key"].combine_chunks())
+    count = counts["key_count"].combine_chunks().take(at).to_numpy(zero_copy_only=False)
     uids = named["unique_id"].to_numpy()
     frequency = np.full(int(pc.max(names["unique_id"]).as_py()) + 1, np.nan)
-    frequency[uids] = np.array([count_of[k] for k in key.to_pylist()], float) / max(len(uids), 1)
+    frequency[uids] = count.astype(float) / max(len(uids), 1)
     left = scored["unique_id_l"].to_numpy()
     right = scored["unique_id_r"].to_numpy()
     inside = (left < frequency.size) & (right < frequency.size)
