@@ -71,6 +71,13 @@ def test_a_name_some_subject_carries_is_left_to_the_subject_rules() -> None:
     assert found == []
 
 
+def test_a_nickname_of_two_words_a_subject_lists_is_no_person() -> None:
+    found = text_people(
+        [mention(1, "R1", "Taxi Man"), mention(2, "R2", "Big Man")], nicknames={"taximan"}
+    )
+    assert [p.label for p in found] == ["Big Man"]
+
+
 def test_persons_of_the_text_are_stored_on_both_databases(
     workspace: Workspace, tmp_path: Path
 ) -> None:

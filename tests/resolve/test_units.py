@@ -404,3 +404,54 @@ def test_features_of_many_subjects_are_each_subjects_own() -> None:
     assert together[3]["sn_alone"] == "ali" and together[0]["sn_alone"] is None
     assert together[5]["phone1"] == "+447700900123" and together[5]["phones"] == ["+447700900123"]
     assert together[2]["aliases"] == [canonical_forename("mo")] and together[2]["fn"] is None
+
+
+def test_one_slip_is_one_edit_of_a_name_long_enough() -> None:
+    from threadline.resolve.spelling import deletion_keys, one_slip
+
+    assert one_slip("wilkinson", "wikinson")  # a letter dropped
+    assert one_slip("fletcher", "fletcehr")  # two neighbours swapped
+    assert one_slip("briggs", "brigggs")  # a letter doubled
+    assert one_slip("hussain", "hossain")  # a letter mistyped
+    assert not one_slip("ali", "alo")  # too short to tell a slip from another name
+    assert not one_slip("meuh", "miah")  # two slips
+    assert not one_slip("smith", "smith")
+    assert not deletion_keys("fletcher").isdisjoint(deletion_keys("fletcehr"))
+
+
+def test_mentions_join_a_misspelt_or_fuller_name_of_a_subject_of_the_record() -> None:
+    from threadline.resolve import mentions as rules
+    from threadline.resolve.engine import features_table
+    from threadline.resolve.mentions import join_person_mentions, name_carriers
+
+    subjects = [
+        SubjectRow("R1/S1", "Zoe WILKINSON", operation="OP1", record_id="R1"),
+        SubjectRow("R2/S1", "J. PARKIN", operation="OP1", record_id="R2"),
+        SubjectRow("R3/S1", "Gallagher SEAN", operation="OP1", record_id="R3"),
+        SubjectRow("R4/S1", "Adebayo CHUKWU", ("Taxi Man",), operation="OP1", record_id="R4"),
+        SubjectRow("R5/S1", "Eoin BYRNE", ("Razor",), operation="OP1", record_id="R5"),
+        SubjectRow("R6/S1", "Callum MARSH", operation="OP1", record_id="R6"),
+        SubjectRow("R7/S1", "Adam GREEN", operation="OP2", record_id="R7"),
+        SubjectRow("R8/S1", "Adam GREEN", operation="OP2", record_id="R8"),
+    ]
+    entity_of = {s.ref: "E-" + s.ref.split("/")[0] for s in subjects}
+    mentions = [
+        _mention(1, "R1", "Zoë WIKINSON"),  # one slip from the record's subject
+        _mention(2, "R2", "James PARKIN"),  # fills in the initial the record gives
+        _mention(3, "R3", "Sean GALLAGHER"),  # the other reading of a name in capitals
+        _mention(4, "R4", "Taxi Man"),  # a nickname of two words the subject lists
+        _mention(5, "R5", "Razor"),  # a nickname the record's subject lists
+        _mention(6, "X1", "Callum MRASH"),  # nobody carries it: one slip from one of OP1
+        _mention(7, "X2", "Adam GREEN", operation="OP2"),  # two people carry it exactly
+        _mention(8, "X3", "Adam GREON", operation="OP2"),  # one slip from two people
+    ]
+    local = [s for s in subjects if s.record_id in {m.record_id for m in mentions}]
+    carriers = name_carriers(features_table(subjects), mentions)
+    assert join_person_mentions(mentions, local, entity_of, carriers) == {
+        1: ("E-R1", rules.FULL_ALIKE_IN_RECORD),
+        2: ("E-R2", rules.FULL_COMPLETES_IN_RECORD),
+        3: ("E-R3", rules.FULL_IN_RECORD),
+        4: ("E-R4", rules.ALIAS_IN_RECORD),
+        5: ("E-R5", rules.ALIAS_IN_RECORD),
+        6: ("E-R6", rules.FULL_ALIKE_IN_OPERATION),
+    }

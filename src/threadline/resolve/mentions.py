@@ -3,10 +3,15 @@
 A person named in free text joins an entity only on strong evidence
 (docs/resolution.md, :func:`join_person_mentions`): a full name that one
 subject of the record, one person anywhere or one person of the record's
-operation carries; a surname and initial one subject of the record or one
-person of the operation carries; a single word that is the name of one
-subject of the record or of one person the record names in full; a nickname
-that only one person lists as an alias, a person of the record's operation.
+operation carries, or that is one slip of the keyboard from the name of one
+subject of the record (or, when nobody carries it exactly, of one person of
+the operation); a surname and initial one subject of the record or one person
+of the operation carries; a single word that is the name or listed nickname of
+one subject of the record, the name of one person the record names in full,
+a nickname that only one person lists as an alias, a person of the record's
+operation. (A single word that names one person of the operation is not
+enough: measured, it was more often a relative or someone named only in the
+text; docs/resolution.md.)
 
 Anything else stays unjoined: a nickname alone in one record is not enough.
 Identifier mentions (vehicles, phones, e-mail addresses) join on their
@@ -18,6 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
@@ -26,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from threadline.domain.normalise import parse_name
 from threadline.resolve.features import SubjectRow
+from threadline.resolve.spelling import deletion_keys, one_slip
 from threadline.resolve.variants import canonical_forename, canonical_surname, fold
 
 
@@ -73,15 +80,111 @@ def read_mentions(session: Session, records: set[str] | None = None) -> list[Men
     return out
 
 
-def mention_names(text: str) -> tuple[str | None, str | None]:
-    """(forename group, surname group) of a name as written."""
+def written_names(text: str) -> tuple[str | None, str | None]:
+    """(forename, surname) of a name as written, folded (``fn``, ``sn`` of ``features.py``)."""
     parts = parse_name(text)
     forename = next((fold(f) for f in parts.forenames if fold(f)), None)
     surname = fold(parts.surname.replace(" ", "")) if parts.surname else None
+    return forename, surname or None
+
+
+def mention_names(text: str) -> tuple[str | None, str | None]:
+    """(forename group, surname group) of a name as written."""
+    forename, surname = written_names(text)
     return (
         canonical_forename(forename) if forename else None,
         canonical_surname(surname) if surname else None,
     )
+
+
+@dataclass(frozen=True)
+class Name:
+    """A name as the rules compare it: its parts as written (folded) and its readings.
+
+    A name in one case (``WARD MARK``, ``Gallagher SEAN``) has no reliable
+    order, so a full name has two *readings*, (forename group, surname group)
+    as written and the other way round (``features.py``'s ``fn_as_sn``,
+    ``sn_as_fn``); two names are the same when a reading of each agrees.
+    """
+
+    fn: str | None
+    """The first forename as written, folded; for an initial, the letter."""
+    sn: str | None
+
+    @staticmethod
+    def of(text: str | None) -> Name:
+        return Name(*written_names(text)) if text else Name(None, None)
+
+    @property
+    def initial_only(self) -> bool:
+        return self.fn is not None and len(self.fn) == 1
+
+    @property
+    def full(self) -> bool:
+        """A forename (not an initial) and a surname."""
+        return self.fn is not None and self.sn is not None and not self.initial_only
+
+    def initial(self) -> tuple[str, str] | None:
+        """(The forename's initial, the surname group), as ``J. LIN`` is compared."""
+        if not self.fn or not self.sn:
+            return None
+        return self.fn[0], canonical_surname(self.sn)
+
+    def readings(self) -> frozenset[tuple[str, str]]:
+        if not self.full:
+            return frozenset()
+        assert self.fn is not None and self.sn is not None
+        return frozenset(
+            {
+                (canonical_forename(self.fn), canonical_surname(self.sn)),
+                (canonical_forename(self.sn), canonical_surname(self.fn)),
+            }
+        )
+
+    def words(self) -> frozenset[str]:
+        """Each part's groups, as a forename and as a surname (single words compare these)."""
+        parts = [w for w in (self.fn, self.sn) if w and not (w == self.fn and self.initial_only)]
+        return frozenset(g for w in parts for g in (canonical_forename(w), canonical_surname(w)))
+
+    def surnames(self) -> frozenset[str]:
+        """The surname groups of either reading (one part of a full name, else the surname)."""
+        if self.full:
+            return frozenset(s for _, s in self.readings())
+        return frozenset({canonical_surname(self.sn)} if self.sn else ())
+
+    def completes(self, other: Name) -> bool:
+        """Whether this full name fills in ``other``, written with a surname and no forename
+        or only an initial (``J. PARKIN``, ``BARKER``), in either order."""
+        if not self.full or other.full or other.sn is None:
+            return False
+        assert self.fn is not None and self.sn is not None
+        for fn, sn in ((self.fn, self.sn), (self.sn, self.fn)):
+            if canonical_surname(sn) == canonical_surname(other.sn) and (
+                other.fn is None or other.fn == fn[0]
+            ):
+                return True
+        return False
+
+    def alike(self, other: Name) -> bool:
+        """Two full names, each part the same (group) or one slip apart, in either order,
+        that are not the same name (``Zoë WIKINSON`` and ``Zoe WILKINSON``)."""
+        if not (self.full and other.full) or self.readings() & other.readings():
+            return False
+        assert self.fn and self.sn and other.fn and other.sn
+
+        def part(a: str, b: str) -> bool:
+            return (
+                a == b
+                or canonical_forename(a) == canonical_forename(b)
+                or canonical_surname(a) == canonical_surname(b)
+                or one_slip(a, b)
+                or one_slip(canonical_forename(a), canonical_forename(b))
+                or one_slip(canonical_surname(a), canonical_surname(b))
+            )
+
+        return (part(self.fn, other.fn) and part(self.sn, other.sn)) or (
+            part(self.fn, other.sn) and part(self.sn, other.fn)
+        )
 
 
 @dataclass(frozen=True)
@@ -96,22 +199,13 @@ class Carrier:
     """Surname group (``sn_canon``)."""
     initial: str | None
     aliases: tuple[str, ...] = ()
+    fn_written: str | None = None
+    sn_written: str | None = None
 
-
-def wanted_names(mentions: Sequence[MentionRow]) -> tuple[set[tuple[str, str]], set[str]]:
-    """The full names (forename group, surname group; initials too) and single words the
-    person mentions carry: what :func:`name_carriers` looks for."""
-    names: set[tuple[str, str]] = set()
-    words: set[str] = set()
-    for m in mentions:
-        if m.type != "person":
-            continue
-        fn, sn = mention_names(m.text)
-        if fn and sn:
-            names.add((fn, sn))
-        elif (key := alias_key(m.text)) is not None:
-            words.add(key)
-    return names, words
+    def name(self) -> Name:
+        if self.fn_written and self.fn_written != self.initial:
+            return Name(self.fn_written, self.sn_written)
+        return Name(self.initial, self.sn_written)
 
 
 def initial_of(name: str) -> str | None:
@@ -127,32 +221,97 @@ def alias_key(text: str) -> str | None:
     return canonical_forename(words[0]) if len(words) == 1 else None
 
 
+def nickname_key(text: str) -> str | None:
+    """A mention as a listed alias is compared (``features.py``): the whole text folded,
+    so a nickname of two words (``Taxi Man``) is compared as one."""
+    folded = fold(text)
+    return canonical_forename(folded) if folded else None
+
+
+@dataclass
+class Wanted:
+    """What :func:`name_carriers` looks for in the person mentions."""
+
+    readings: set[tuple[str, str]]
+    """Full names (forename group, surname group), both readings."""
+    initials: set[tuple[str, str]]
+    """A forename's initial and a surname group (``J. LIN``)."""
+    aliases: set[str]
+    """Every mention as a nickname would be listed (one word, or several run together)."""
+    written: set[str]
+    """The parts of full names as written (and their groups), looked for one slip away."""
+    operations: set[str]
+
+
+def wanted_names(mentions: Sequence[MentionRow]) -> Wanted:
+    """What the person mentions carry: what :func:`name_carriers` looks for."""
+    wanted = Wanted(set(), set(), set(), set(), set())
+    for m in mentions:
+        if m.type != "person":
+            continue
+        if m.operation_id is not None:
+            wanted.operations.add(m.operation_id)
+        if (key := nickname_key(m.text)) is not None:
+            wanted.aliases.add(key)
+        name = Name.of(m.text)
+        if name.full:
+            wanted.readings |= name.readings()
+            assert name.fn is not None and name.sn is not None
+            for part in (name.fn, name.sn):
+                wanted.written |= {part, canonical_forename(part), canonical_surname(part)}
+        elif name.initial_only and name.sn:
+            assert name.fn is not None
+            wanted.initials.add((name.fn, canonical_surname(name.sn)))
+    return wanted
+
+
 def name_carriers(table: pa.Table, mentions: Sequence[MentionRow]) -> list[Carrier]:
     """The subjects (rows of the model's input ``table``) carrying a name the mentions carry.
 
-    Full names in either order, a surname with a forename's initial, and single
-    forename-like words listed among a subject's aliases.
+    Full names in either reading, a surname with a forename's initial, and
+    nicknames listed among a subject's aliases, anywhere; and, among the
+    subjects of the mentions' operations, names one slip from a full name
+    (found by :func:`deletion_keys`, confirmed by :meth:`Name.alike`).
     """
-    names, words = wanted_names(mentions)
-    if (not names and not words) or table.num_rows == 0:
+    wanted = wanted_names(mentions)
+    if not (wanted.readings or wanted.initials or wanted.aliases) or table.num_rows == 0:
         return []
-    fn = pc.fill_null(table["fn_canon"], "")
-    sn = pc.fill_null(table["sn_canon"], "")
-    initial = pc.fill_null(table["fn_initial"], "")
-    full = [f"{a}\x1f{b}" for a, b in names] + [f"{b}\x1f{a}" for a, b in names]
-    short = [f"{a}\x1f{b}" for a, b in names if len(a) == 1]
+
+    def joined(a: str, b: str) -> Any:
+        return pc.binary_join_element_wise(
+            pc.fill_null(table[a], ""), pc.fill_null(table[b], ""), "\x1f"
+        )
+
+    full = pa.array(sorted(f"{a}\x1f{b}" for a, b in wanted.readings), pa.string())
+    short = pa.array(sorted(f"{a}\x1f{b}" for a, b in wanted.initials), pa.string())
     hit = pc.or_(
-        pc.is_in(pc.binary_join_element_wise(fn, sn, "\x1f"), pa.array(full, pa.string())),
-        pc.is_in(pc.binary_join_element_wise(initial, sn, "\x1f"), pa.array(short, pa.string())),
+        pc.or_(
+            pc.is_in(joined("fn_canon", "sn_canon"), full),
+            pc.is_in(joined("sn_as_fn", "fn_as_sn"), full),
+        ),
+        pc.is_in(joined("fn_initial", "sn_canon"), short),
     )
-    if words:
+    if wanted.aliases:
         flat = pc.list_flatten(table["aliases"])
         parents = pc.list_parent_indices(table["aliases"])
-        listed = pc.filter(parents, pc.is_in(flat, pa.array(sorted(words), pa.string())))
+        listed = pc.filter(parents, pc.is_in(flat, pa.array(sorted(wanted.aliases), pa.string())))
         rows = pa.array(range(table.num_rows), pa.int64())
         hit = pc.or_(hit, pc.is_in(rows, pc.cast(listed, pa.int64())))
+    near = _one_slip_from(table, wanted.written) if wanted.operations else set()
+    if near:
+        candidates = pa.array(sorted(near), pa.string())
+
+        def close(part: str) -> Any:
+            written = pc.fill_null(table[part], "")
+            grouped = pc.fill_null(table[f"{part}_canon"], "")
+            return pc.or_(pc.is_in(written, candidates), pc.is_in(grouped, candidates))
+
+        in_operations = pc.is_in(
+            pc.fill_null(table["operation"], ""), pa.array(sorted(wanted.operations), pa.string())
+        )
+        hit = pc.or_(hit, pc.and_(pc.and_(close("fn"), close("sn")), in_operations))
     rows = table.filter(hit).select(
-        ["ref", "operation", "fn_canon", "sn_canon", "fn_initial", "aliases"]
+        ["ref", "operation", "fn_canon", "sn_canon", "fn_initial", "aliases", "fn", "sn"]
     )
     return [
         Carrier(
@@ -162,19 +321,48 @@ def name_carriers(table: pa.Table, mentions: Sequence[MentionRow]) -> list[Carri
             r["sn_canon"],
             r["fn_initial"],
             tuple(r["aliases"] or ()),
+            r["fn"],
+            r["sn"],
         )
         for r in rows.to_pylist()
     ]
 
 
+def _one_slip_from(table: pa.Table, words: set[str]) -> set[str]:
+    """The names (forenames and surnames, written or grouped) of ``table`` that share a
+    deletion key with one of ``words``: candidates to be one slip from them."""
+    if not words:
+        return set()
+    keys = set().union(*(deletion_keys(w) for w in words))
+    found: set[str] = set()
+    for column in ("fn", "sn", "fn_canon", "sn_canon"):
+        for value in pc.unique(table[column]).to_pylist():
+            if value and len(value) >= 3 and not deletion_keys(value).isdisjoint(keys):
+                found.add(value)
+    return found
+
+
 FULL_IN_RECORD = "full name of a subject of the same record"
+ALIAS_IN_RECORD = "a nickname one subject of the same record lists as an alias"
+FULL_COMPLETES_IN_RECORD = "full name of the one subject of the same record named by surname"
+FULL_ALIKE_IN_RECORD = "full name one slip from a subject of the same record"
 FULL_ANYWHERE = "full name of exactly one person"
 FULL_IN_OPERATION = "full name of exactly one person of the operation"
+FULL_ALIKE_IN_OPERATION = "full name nobody carries, one slip from one person of the operation"
 INITIAL_IN_RECORD = "surname and initial of exactly one subject of the same record"
 INITIAL_IN_OPERATION = "surname and initial of exactly one person of the operation"
 WORD_IN_RECORD = "one name, of exactly one subject of the same record"
 WORD_NAMED_IN_RECORD = "one name, of exactly one person the same record names in full"
 ALIAS_LISTED = "a nickname only one person lists as an alias, a person of the operation"
+
+
+@dataclass(frozen=True)
+class _Local:
+    """A subject of a mention's record, as the rules compare it."""
+
+    entity: str
+    name: Name
+    aliases: frozenset[str]
 
 
 def join_person_mentions(
@@ -185,52 +373,59 @@ def join_person_mentions(
 ) -> dict[int, tuple[str, str]]:
     """Mention id → (entity id, the rule that joined it). The rules, strongest first:
 
-    1. a forename and a surname: the one entity of a subject of the same record
-       with those names (variant groups, either order); else the one person
-       entity anywhere carrying them; else the one person entity carrying them
-       among the subjects of the record's operation;
+    1. a forename and a surname (either reading, :class:`Name`): the one entity
+       of a subject of the same record with those names; else the one subject
+       of the record listing the whole as a nickname; else the one subject of
+       the record written with that surname and no forename or only its
+       initial; else the one subject of the record whose names are one slip
+       from them (``spelling.py``); else the one person entity anywhere
+       carrying them; else the one person entity carrying them among the
+       subjects of the record's operation; else, when no subject anywhere
+       carries them, the one person entity of the operation whose names are
+       one slip from them; else, as for a nickname (rule 3);
     2. a surname and an initial (``J. LIN``): the one subject of the same
        record with that surname and initial; else the one person entity of the
        operation;
     3. a single word: the one subject of the same record whose forename or
-       surname it is; else the one person the same record names in full (by
-       rule 1 or 2) whose forename or surname it is; else, for a nickname, the
-       one person entity of the operation whose subjects list it as an alias.
+       surname it is; else the one subject of the record listing it as a
+       nickname; else the one person the same record names in full (by rule 1
+       or 2) whose forename or surname it is; else, for a nickname, the one
+       person entity of the operation whose subjects list it as an alias, when
+       nobody else anywhere lists it.
 
     Anything else stays unjoined: a nickname no subject lists, or a name several
     people share, is not enough. ``subjects`` are the subjects of the mentions'
-    records; ``carriers`` the subjects anywhere carrying the mentions' names
+    records; ``carriers`` the subjects carrying the mentions' names
     (:func:`name_carriers`).
     """
-    in_record: dict[str, list[tuple[str | None, str | None, str]]] = defaultdict(list)
-    initials: dict[str, list[tuple[str | None, str | None, str]]] = defaultdict(list)
+    local_of: dict[str, list[_Local]] = defaultdict(list)
     for s in subjects:
         entity = entity_of_subject.get(s.ref)
-        if entity is not None and s.name and s.record_id:
-            fn, sn = mention_names(s.name)
-            in_record[s.record_id].append((fn, sn, entity))
-            initials[s.record_id].append((initial_of(s.name), sn, entity))
+        if entity is None or not s.record_id:
+            continue
+        aliases = frozenset(
+            key for a in s.aliases if isinstance(a, str) and (key := nickname_key(a)) is not None
+        )
+        local_of[s.record_id].append(_Local(entity, Name.of(s.name), aliases))
     by_full: dict[tuple[str, str], list[tuple[str | None, str]]] = defaultdict(list)
     by_initial: dict[tuple[str, str], list[tuple[str | None, str]]] = defaultdict(list)
     by_alias: dict[str, list[tuple[str | None, str]]] = defaultdict(list)
+    by_key: dict[tuple[str | None, str], list[tuple[Name, str]]] = defaultdict(list)
     for c in carriers:
         entity = entity_of_subject.get(c.ref)
         if entity is None:
             continue
-        if c.fn and c.sn:
-            by_full[(c.fn, c.sn)].append((c.operation, entity))
-            by_full[(c.sn, c.fn)].append((c.operation, entity))
+        name = c.name()
+        for reading in name.readings():
+            by_full[reading].append((c.operation, entity))
         if c.initial and c.sn:
             by_initial[(c.initial, c.sn)].append((c.operation, entity))
         for alias in c.aliases:
             by_alias[alias].append((c.operation, entity))
-
-    def one(found: Iterable[str]) -> str | None:
-        distinct = set(found)
-        return distinct.pop() if len(distinct) == 1 else None
-
-    def of_operation(found: list[tuple[str | None, str]], operation: str | None) -> str | None:
-        return one(e for op, e in found if operation is not None and op == operation)
+        if name.full:
+            assert name.fn is not None and name.sn is not None
+            for key in deletion_keys(name.sn) | deletion_keys(name.fn):
+                by_key[(c.operation, key)].append((name, entity))
 
     def first(*tiers: tuple[set[str], str]) -> tuple[str, str] | None:
         """The first tier with any candidate decides: one candidate joins, several stop."""
@@ -239,55 +434,70 @@ def join_person_mentions(
                 return (next(iter(candidates)), rule) if len(candidates) == 1 else None
         return None
 
-    def in_operation(found: list[tuple[str | None, str]], operation: str | None) -> set[str]:
+    def in_operation(found: Iterable[tuple[str | None, str]], operation: str | None) -> set[str]:
         return {e for op, e in found if operation is not None and op == operation}
 
+    def alike_in_operation(name: Name, operation: str | None) -> set[str]:
+        assert name.fn is not None and name.sn is not None
+        keys = deletion_keys(name.sn) | deletion_keys(name.fn)
+        return {e for k in keys for n, e in by_key.get((operation, k), ()) if name.alike(n)}
+
+    def listed_once(key: str | None, operation: str | None) -> set[str]:
+        """A nickname listed by one person of the operation, and by nobody else anywhere."""
+        listed = by_alias.get(key or "", [])
+        return in_operation(listed, operation) if len({e for _, e in listed}) == 1 else set()
+
     joined: dict[int, tuple[str, str]] = {}
-    named_in_record: dict[str, list[tuple[str | None, str | None, str]]] = defaultdict(list)
-    words: list[tuple[MentionRow, str]] = []
+    named_in_record: dict[str, list[tuple[Name, str]]] = defaultdict(list)
+    words: list[tuple[MentionRow, Name]] = []
     for m in mentions:
         if m.type != "person":
             continue
-        fn, sn = mention_names(m.text)
-        local = in_record.get(m.record_id, [])
+        name = Name.of(m.text)
+        local = local_of.get(m.record_id, [])
+        nick = nickname_key(m.text)
         found: tuple[str, str] | None = None
-        if fn and sn and len(fn) > 1:
-            carried = by_full.get((fn, sn), [])
+        if name.full:
+            readings = name.readings()
+            carried = [c for r in readings for c in by_full.get(r, ())]
+            anywhere = {e for _, e in carried}
             found = first(
-                ({e for f, s, e in local if (f, s) in ((fn, sn), (sn, fn))}, FULL_IN_RECORD),
-                (
-                    {e for _, e in carried} if len({e for _, e in carried}) == 1 else set(),
-                    FULL_ANYWHERE,
-                ),
+                ({x.entity for x in local if readings & x.name.readings()}, FULL_IN_RECORD),
+                ({x.entity for x in local if nick in x.aliases}, ALIAS_IN_RECORD),
+                ({x.entity for x in local if name.completes(x.name)}, FULL_COMPLETES_IN_RECORD),
+                ({x.entity for x in local if name.alike(x.name)}, FULL_ALIKE_IN_RECORD),
+                (anywhere if len(anywhere) == 1 else set(), FULL_ANYWHERE),
                 (in_operation(carried, m.operation_id), FULL_IN_OPERATION),
-            )
-        elif fn and sn:
-            found = first(
                 (
-                    {e for i, s, e in initials.get(m.record_id, []) if (i, s) == (fn, sn)},
-                    INITIAL_IN_RECORD,
+                    set() if carried else alike_in_operation(name, m.operation_id),
+                    FULL_ALIKE_IN_OPERATION,
                 ),
-                (in_operation(by_initial.get((fn, sn), []), m.operation_id), INITIAL_IN_OPERATION),
+                (listed_once(nick, m.operation_id), ALIAS_LISTED),
             )
-        elif fn or sn:
-            words.append((m, str(fn or sn)))
+        elif name.initial_only and name.sn:
+            initial = (str(name.fn), canonical_surname(name.sn))
+            found = first(
+                ({x.entity for x in local if x.name.initial() == initial}, INITIAL_IN_RECORD),
+                (in_operation(by_initial.get(initial, ()), m.operation_id), INITIAL_IN_OPERATION),
+            )
+        elif name.words():
+            words.append((m, name))
             continue
         if found is not None:
             joined[m.id] = found
-            named_in_record[m.record_id].append((fn, sn, found[0]))
-    for m, word in words:
-        listed = by_alias.get(alias_key(m.text) or "", [])
+            named_in_record[m.record_id].append((name, found[0]))
+    for m, name in words:
+        local = local_of.get(m.record_id, [])
+        nick = nickname_key(m.text)
+        said = name.words()
         found = first(
-            ({e for f, s, e in in_record.get(m.record_id, []) if word in (f, s)}, WORD_IN_RECORD),
+            ({x.entity for x in local if said & x.name.words()}, WORD_IN_RECORD),
+            ({x.entity for x in local if nick in x.aliases}, ALIAS_IN_RECORD),
             (
-                {e for f, s, e in named_in_record.get(m.record_id, []) if word in (f, s)},
+                {e for n, e in named_in_record.get(m.record_id, []) if said & n.words()},
                 WORD_NAMED_IN_RECORD,
             ),
-            # A nickname: listed by one person of the operation, and by nobody else anywhere.
-            (
-                in_operation(listed, m.operation_id) if one(e for _, e in listed) else set(),
-                ALIAS_LISTED,
-            ),
+            (listed_once(nick, m.operation_id), ALIAS_LISTED),
         )
         if found is not None:
             joined[m.id] = found

@@ -760,9 +760,10 @@ def _write_person_mentions(
         ):
             entity_of_subject[str(ref)] = str(entity)
     joined = join_person_mentions(wanted, subjects, entity_of_subject, carriers)
-    carried = [(c.fn, c.sn) for c in carriers if c.fn and c.sn]
+    carried = [r for c in carriers for r in c.name().readings()]
+    nicknames = {alias for c in carriers for alias in c.aliases}
     unjoined = [m for m in wanted if m.id not in joined]
-    for person in _write_text_people(session, unjoined, carried):
+    for person in _write_text_people(session, unjoined, carried, nicknames):
         joined.update((mention_id, (person.id, rule)) for mention_id, rule in person.mentions)
     by_id = {m.id: m for m in wanted}
     rows = [
@@ -792,10 +793,13 @@ TEXT_KEY = "text:"
 
 
 def _write_text_people(
-    session: Session, unjoined: Sequence[MentionRow], carried: Sequence[tuple[str, str]]
+    session: Session,
+    unjoined: Sequence[MentionRow],
+    carried: Sequence[tuple[str, str]],
+    nicknames: set[str],
 ) -> list[TextPerson]:
     """Persons of the text for the mentions no subject's person took; new ones are stored."""
-    found = text_people(unjoined, carried)
+    found = text_people(unjoined, carried, nicknames)
     stored: set[str] = set()
     for chunk in _chunks([p.id for p in found]):
         query = select(Entity.id).where(Entity.id.in_(chunk))

@@ -31,7 +31,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from threadline.resolve.identifiers import entity_id
-from threadline.resolve.mentions import MentionRow, mention_names
+from threadline.resolve.mentions import MentionRow, mention_names, nickname_key
 from threadline.resolve.variants import canonical_forename, canonical_surname, fold
 
 FULL_NAME = "full name, named only in the text"
@@ -59,16 +59,21 @@ def _word_groups(word: str) -> set[str]:
 
 
 def text_people(
-    unjoined: Sequence[MentionRow], subject_names: Collection[tuple[str, str]] = ()
+    unjoined: Sequence[MentionRow],
+    subject_names: Collection[tuple[str, str]] = (),
+    nicknames: Collection[str] = (),
 ) -> list[TextPerson]:
     """Persons of the text from the person mentions no subject's person took.
 
     ``subject_names`` are the (forename group, surname group) pairs subjects
     carry: a full name some subject carries is left alone even when no rule
     could join it (several people share it), since a person of the text would
-    then be a second entity for someone the subjects already know.
+    then be a second entity for someone the subjects already know. So is a
+    name of two words that a subject lists as a nickname (``Taxi Man``, as
+    ``mentions.nickname_key`` compares it).
     """
     carried = {_key(f, s) for f, s in subject_names}
+    listed = set(nicknames)
     people: dict[str, TextPerson] = {}
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     named_in: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -79,7 +84,7 @@ def text_people(
         forename, surname = mention_names(m.text)
         if forename and surname and len(forename) > 1 and len(surname) > 1:
             key = _key(forename, surname)
-            if key in carried:
+            if key in carried or nickname_key(m.text) in listed:
                 continue
             person = people.setdefault(key, TextPerson(entity_id("person-text", key), key))
             person.mentions.append((m.id, FULL_NAME))

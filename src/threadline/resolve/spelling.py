@@ -1,0 +1,46 @@
+"""Names written with one slip: the test the rules for text mentions use.
+
+A log typed in a hurry drops, doubles, swaps or mistypes a letter (``WIKINSON``
+for ``WILKINSON``, ``Fletcehr`` for ``Fletcher``). Two folded names are *one
+slip apart* when one insertion, deletion, substitution or swap of neighbours
+turns one into the other, and both have at least :data:`MIN_LENGTH` letters
+(``ALI`` and ``ALO`` are two names, not one name mistyped).
+
+:func:`deletion_keys` finds such pairs without comparing every name with every
+other: two words one slip apart always share a key (a word, or the word less
+one letter), so names are looked up by their keys and only the few that share
+one are compared.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+MIN_LENGTH = 4
+
+
+@lru_cache(maxsize=1 << 16)
+def deletion_keys(word: str) -> frozenset[str]:
+    """The word and every word one deletion from it."""
+    return frozenset({word, *(word[:i] + word[i + 1 :] for i in range(len(word)))})
+
+
+def one_slip(a: str, b: str) -> bool:
+    """Whether two different folded words are one insertion, deletion, substitution or
+    swap of neighbouring letters apart (both at least MIN_LENGTH letters)."""
+    if a == b or min(len(a), len(b)) < MIN_LENGTH or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    if len(a) < len(b):  # one letter more in b
+        i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
+        return a[i:] == b[i + 1 :]
+    diff = [k for k, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    if len(diff) == 1:
+        return True
+    return (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and a[diff[0]] == b[diff[1]]
+        and a[diff[1]] == b[diff[0]]
+    )
