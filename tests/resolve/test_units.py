@@ -455,3 +455,43 @@ def test_mentions_join_a_misspelt_or_fuller_name_of_a_subject_of_the_record() ->
         5: ("E-R5", rules.ALIAS_IN_RECORD),
         6: ("E-R6", rules.FULL_ALIKE_IN_OPERATION),
     }
+
+
+def test_a_name_several_people_carry_joins_the_one_seen_with_the_records_car() -> None:
+    from threadline.resolve import mentions as rules
+    from threadline.resolve.engine import features_table
+    from threadline.resolve.mentions import join_person_mentions, name_carriers
+
+    subjects = [
+        SubjectRow("R1/S1", "Hawre ABDULLAH", operation="OP1", record_id="R1"),
+        SubjectRow("R2/S1", "Hawre ABDULLAH", operation="OP1", record_id="R2"),
+        SubjectRow("R3/S1", "Hawre ABDULLAH", ("Ginger",), operation="OP2", record_id="R3"),
+    ]
+    entity_of = {s.ref: "E-" + s.ref.split("/")[0] for s in subjects}
+    context = {
+        "R1": {"M521GPW"},  # the first Hawre ABDULLAH's record names the car
+        "R3": {"+447700900123"},
+        "X1": {"M521GPW"},  # a log naming him with the car, and no subject
+        "X2": {"M521GPW"},  # a surname alone, with the car
+        "X3": {"+447700900999"},  # a car or phone nobody else is seen with
+        "X4": {"+447700900123"},  # the third one's phone, but he is of OP2
+    }
+    mentions = [
+        _mention(1, "X1", "Hawre ABDULLAH"),
+        _mention(2, "X2", "ABDULLAH"),
+        _mention(3, "X3", "Hawre ABDULLAH"),
+        _mention(4, "X4", "ABDULLAH"),
+        _mention(5, "R1", "ABDULLAH"),  # a subject of the record: its own rule
+    ]
+    local = [s for s in subjects if s.record_id in {m.record_id for m in mentions}]
+    carriers = name_carriers(features_table(subjects), mentions)
+    joined = join_person_mentions(mentions, local, entity_of, carriers, context)
+    assert joined == {
+        1: ("E-R1", rules.FULL_WITH_IDENTIFIER),
+        2: ("E-R1", rules.WORD_WITH_IDENTIFIER),
+        5: ("E-R1", rules.WORD_IN_RECORD),
+    }
+    # Without what the records name, a name three people carry joins none of them.
+    assert join_person_mentions(mentions, local, entity_of, carriers) == {
+        5: ("E-R1", rules.WORD_IN_RECORD)
+    }

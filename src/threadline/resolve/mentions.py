@@ -21,7 +21,7 @@ normalised value like every other occurrence.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -240,12 +240,14 @@ class Wanted:
     """Every mention as a nickname would be listed (one word, or several run together)."""
     written: set[str]
     """The parts of full names as written (and their groups), looked for one slip away."""
+    words: set[str]
+    """Single words, as forename and surname groups."""
     operations: set[str]
 
 
 def wanted_names(mentions: Sequence[MentionRow]) -> Wanted:
     """What the person mentions carry: what :func:`name_carriers` looks for."""
-    wanted = Wanted(set(), set(), set(), set(), set())
+    wanted = Wanted(set(), set(), set(), set(), set(), set())
     for m in mentions:
         if m.type != "person":
             continue
@@ -262,6 +264,8 @@ def wanted_names(mentions: Sequence[MentionRow]) -> Wanted:
         elif name.initial_only and name.sn:
             assert name.fn is not None
             wanted.initials.add((name.fn, canonical_surname(name.sn)))
+        else:
+            wanted.words |= name.words()
     return wanted
 
 
@@ -271,7 +275,8 @@ def name_carriers(table: pa.Table, mentions: Sequence[MentionRow]) -> list[Carri
     Full names in either reading, a surname with a forename's initial, and
     nicknames listed among a subject's aliases, anywhere; and, among the
     subjects of the mentions' operations, names one slip from a full name
-    (found by :func:`deletion_keys`, confirmed by :meth:`Name.alike`).
+    (found by :func:`deletion_keys`, confirmed by :meth:`Name.alike`) and
+    forenames or surnames a single word gives.
     """
     wanted = wanted_names(mentions)
     if not (wanted.readings or wanted.initials or wanted.aliases) or table.num_rows == 0:
@@ -298,7 +303,7 @@ def name_carriers(table: pa.Table, mentions: Sequence[MentionRow]) -> list[Carri
         rows = pa.array(range(table.num_rows), pa.int64())
         hit = pc.or_(hit, pc.is_in(rows, pc.cast(listed, pa.int64())))
     near = _one_slip_from(table, wanted.written) if wanted.operations else set()
-    if near:
+    if near or (wanted.words and wanted.operations):
         candidates = pa.array(sorted(near), pa.string())
 
         def close(part: str) -> Any:
@@ -306,10 +311,18 @@ def name_carriers(table: pa.Table, mentions: Sequence[MentionRow]) -> list[Carri
             grouped = pc.fill_null(table[f"{part}_canon"], "")
             return pc.or_(pc.is_in(written, candidates), pc.is_in(grouped, candidates))
 
+        words = pa.array(sorted(wanted.words), pa.string())
+        named = pc.or_(
+            pc.and_(close("fn"), close("sn")),
+            pc.or_(
+                pc.is_in(pc.fill_null(table["fn_canon"], ""), words),
+                pc.is_in(pc.fill_null(table["sn_canon"], ""), words),
+            ),
+        )
         in_operations = pc.is_in(
             pc.fill_null(table["operation"], ""), pa.array(sorted(wanted.operations), pa.string())
         )
-        hit = pc.or_(hit, pc.and_(pc.and_(close("fn"), close("sn")), in_operations))
+        hit = pc.or_(hit, pc.and_(named, in_operations))
     rows = table.filter(hit).select(
         ["ref", "operation", "fn_canon", "sn_canon", "fn_initial", "aliases", "fn", "sn"]
     )
@@ -349,6 +362,17 @@ FULL_ALIKE_IN_RECORD = "full name one slip from a subject of the same record"
 FULL_ANYWHERE = "full name of exactly one person"
 FULL_IN_OPERATION = "full name of exactly one person of the operation"
 FULL_ALIKE_IN_OPERATION = "full name nobody carries, one slip from one person of the operation"
+FULL_WITH_IDENTIFIER = (
+    "full name several people carry, of the one seen with a vehicle or phone the record names"
+)
+INITIAL_WITH_IDENTIFIER = (
+    "surname and initial several people of the operation carry, of the one seen with"
+    " a vehicle or phone the record names"
+)
+WORD_WITH_IDENTIFIER = (
+    "one name, of the one person of the operation carrying it seen with a vehicle or phone"
+    " the record names"
+)
 INITIAL_IN_RECORD = "surname and initial of exactly one subject of the same record"
 INITIAL_IN_OPERATION = "surname and initial of exactly one person of the operation"
 WORD_IN_RECORD = "one name, of exactly one subject of the same record"
@@ -370,6 +394,7 @@ def join_person_mentions(
     subjects: Sequence[SubjectRow],
     entity_of_subject: dict[str, str],
     carriers: Sequence[Carrier],
+    context: Mapping[str, Collection[str]] | None = None,
 ) -> dict[int, tuple[str, str]]:
     """Mention id → (entity id, the rule that joined it). The rules, strongest first:
 
@@ -393,11 +418,23 @@ def join_person_mentions(
        person entity of the operation whose subjects list it as an alias, when
        nobody else anywhere lists it.
 
+    Last, a full name several people carry (none of them a subject of the
+    record), or a surname and initial several people of the operation carry,
+    joins the one of them *seen with* a vehicle or phone the record names
+    (``context``: the vehicles and phones each record or item names, in its
+    text or as its subjects' own): one whose subjects' records, or records
+    already joined to it, other than the mention's own, name it too; so does a
+    single word that no subject of the record carries, to the one person of
+    the operation carrying it who is seen with one. A name with a car or a
+    phone is what tells two men of one name apart.
+
     Anything else stays unjoined: a nickname no subject lists, or a name several
     people share, is not enough. ``subjects`` are the subjects of the mentions'
     records; ``carriers`` the subjects carrying the mentions' names
-    (:func:`name_carriers`).
+    (:func:`name_carriers`); ``context`` maps a record (or action or event) id
+    to the vehicles and phones it names.
     """
+    context = context or {}
     local_of: dict[str, list[_Local]] = defaultdict(list)
     for s in subjects:
         entity = entity_of_subject.get(s.ref)
@@ -411,6 +448,7 @@ def join_person_mentions(
     by_initial: dict[tuple[str, str], list[tuple[str | None, str]]] = defaultdict(list)
     by_alias: dict[str, list[tuple[str | None, str]]] = defaultdict(list)
     by_key: dict[tuple[str | None, str], list[tuple[Name, str]]] = defaultdict(list)
+    by_word: dict[tuple[str | None, str], set[str]] = defaultdict(set)
     for c in carriers:
         entity = entity_of_subject.get(c.ref)
         if entity is None:
@@ -426,6 +464,8 @@ def join_person_mentions(
             assert name.fn is not None and name.sn is not None
             for key in deletion_keys(name.sn) | deletion_keys(name.fn):
                 by_key[(c.operation, key)].append((name, entity))
+        for word in name.words():
+            by_word[(c.operation, word)].add(entity)
 
     def first(*tiers: tuple[set[str], str]) -> tuple[str, str] | None:
         """The first tier with any candidate decides: one candidate joins, several stop."""
@@ -450,6 +490,7 @@ def join_person_mentions(
     joined: dict[int, tuple[str, str]] = {}
     named_in_record: dict[str, list[tuple[Name, str]]] = defaultdict(list)
     words: list[tuple[MentionRow, Name]] = []
+    ambiguous: list[tuple[MentionRow, set[str], str]] = []
     for m in mentions:
         if m.type != "person":
             continue
@@ -461,11 +502,17 @@ def join_person_mentions(
             readings = name.readings()
             carried = [c for r in readings for c in by_full.get(r, ())]
             anywhere = {e for _, e in carried}
-            found = first(
+            in_record = (
                 ({x.entity for x in local if readings & x.name.readings()}, FULL_IN_RECORD),
                 ({x.entity for x in local if nick in x.aliases}, ALIAS_IN_RECORD),
                 ({x.entity for x in local if name.completes(x.name)}, FULL_COMPLETES_IN_RECORD),
                 ({x.entity for x in local if name.alike(x.name)}, FULL_ALIKE_IN_RECORD),
+            )
+            if len(anywhere) > 1 and not any(found for found, _ in in_record):
+                pool = in_operation(carried, m.operation_id)
+                ambiguous.append((m, pool if len(pool) > 1 else anywhere, FULL_WITH_IDENTIFIER))
+            found = first(
+                *in_record,
                 (anywhere if len(anywhere) == 1 else set(), FULL_ANYWHERE),
                 (in_operation(carried, m.operation_id), FULL_IN_OPERATION),
                 (
@@ -476,10 +523,11 @@ def join_person_mentions(
             )
         elif name.initial_only and name.sn:
             initial = (str(name.fn), canonical_surname(name.sn))
-            found = first(
-                ({x.entity for x in local if x.name.initial() == initial}, INITIAL_IN_RECORD),
-                (in_operation(by_initial.get(initial, ()), m.operation_id), INITIAL_IN_OPERATION),
-            )
+            here = {x.entity for x in local if x.name.initial() == initial}
+            pool = in_operation(by_initial.get(initial, ()), m.operation_id)
+            if not here and len(pool) > 1:
+                ambiguous.append((m, pool, INITIAL_WITH_IDENTIFIER))
+            found = first((here, INITIAL_IN_RECORD), (pool, INITIAL_IN_OPERATION))
         elif name.words():
             words.append((m, name))
             continue
@@ -490,15 +538,41 @@ def join_person_mentions(
         local = local_of.get(m.record_id, [])
         nick = nickname_key(m.text)
         said = name.words()
-        found = first(
+        word_in_record = (
             ({x.entity for x in local if said & x.name.words()}, WORD_IN_RECORD),
             ({x.entity for x in local if nick in x.aliases}, ALIAS_IN_RECORD),
             (
                 {e for n, e in named_in_record.get(m.record_id, []) if said & n.words()},
                 WORD_NAMED_IN_RECORD,
             ),
-            (listed_once(nick, m.operation_id), ALIAS_LISTED),
         )
+        found = first(*word_in_record, (listed_once(nick, m.operation_id), ALIAS_LISTED))
+        if found is None and not any(found for found, _ in word_in_record):
+            pool = {e for w in said for e in by_word.get((m.operation_id, w), ())}
+            ambiguous.append((m, pool, WORD_WITH_IDENTIFIER))
         if found is not None:
             joined[m.id] = found
+    if ambiguous and context:
+        by_id = {m.id: m for m in mentions}
+        seen_in: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        """Entity → identifier → the records (other than a mention's own) naming both."""
+
+        def seen(entity: str, record: str) -> None:
+            for value in context.get(record, ()):
+                seen_in[entity][value].add(record)
+
+        for c in carriers:
+            if (entity := entity_of_subject.get(c.ref)) is not None:
+                seen(entity, c.ref.rsplit("/", 1)[0])
+        for mention_id, (entity, _) in joined.items():
+            seen(entity, by_id[mention_id].record_id)
+
+        def seen_elsewhere(entity: str, record: str) -> bool:
+            found = seen_in.get(entity, {})
+            return any(found.get(v, set()) - {record} for v in context.get(record, ()))
+
+        for m, pool, rule in ambiguous:
+            found = first(({e for e in pool if seen_elsewhere(e, m.record_id)}, rule))
+            if found is not None:
+                joined[m.id] = found
     return joined

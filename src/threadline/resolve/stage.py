@@ -759,7 +759,8 @@ def _write_person_mentions(
             )
         ):
             entity_of_subject[str(ref)] = str(entity)
-    joined = join_person_mentions(wanted, subjects, entity_of_subject, carriers)
+    context = _named_identifiers(session, table)
+    joined = join_person_mentions(wanted, subjects, entity_of_subject, carriers, context)
     carried = [r for c in carriers for r in c.name().readings()]
     nicknames = {alias for c in carriers for alias in c.aliases}
     unjoined = [m for m in wanted if m.id not in joined]
@@ -786,6 +787,34 @@ def _write_person_mentions(
         delete(Entity).where(Entity.type == "person", Entity.key.like(TEXT_KEY + "%"), ~members)
     )
     return len(rows)
+
+
+def _named_identifiers(session: Session, table: pa.Table) -> dict[str, set[str]]:
+    """Record (or action, event) id → the vehicles and phones it names: in its text (the
+    mentions' normalised values) or as its subjects' own. What tells apart two people of
+    one name (``mentions.join_person_mentions``)."""
+    from threadline.store.mention_models import Mention
+
+    named: dict[str, set[str]] = defaultdict(set)
+    query = select(Mention.record_id, Mention.normalised).where(
+        Mention.type.in_(("vehicle", "phone")), Mention.normalised.is_not(None)
+    )
+    for record, value in session.execute(query):
+        named[str(record)].add(str(value))
+    held = table.filter(
+        pc.or_(
+            pc.greater(pc.list_value_length(table["phones"]), 0),
+            pc.greater(pc.list_value_length(table["vehicles"]), 0),
+        )
+    ).select(["ref", "phones", "vehicles"])
+    for ref, phones, vehicles in zip(
+        held["ref"].to_pylist(),
+        held["phones"].to_pylist(),
+        held["vehicles"].to_pylist(),
+        strict=True,
+    ):
+        named[ref.rsplit("/", 1)[0]].update([*(phones or ()), *(vehicles or ())])
+    return named
 
 
 TEXT_KEY = "text:"
