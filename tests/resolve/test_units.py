@@ -495,3 +495,26 @@ def test_a_name_several_people_carry_joins_the_one_seen_with_the_records_car() -
     assert join_person_mentions(mentions, local, entity_of, carriers) == {
         5: ("E-R1", rules.WORD_IN_RECORD)
     }
+
+
+def test_a_nickname_joins_the_person_its_record_names_who_lists_it() -> None:
+    from threadline.resolve import mentions as rules
+    from threadline.resolve.engine import features_table
+    from threadline.resolve.mentions import join_person_mentions, name_carriers
+
+    subjects = [
+        SubjectRow("R1/S1", "Imran SHAH", ("Immy",), operation="OP1", record_id="R1"),
+        SubjectRow("R2/S1", "Tariq HUSSAIN", ("Immy",), operation="OP1", record_id="R2"),
+    ]
+    entity_of = {s.ref: "E-" + s.ref.split("/")[0] for s in subjects}
+    # "Immy" is listed by two people, but X1 names one of them in full.
+    mentions = [
+        _mention(1, "X1", "Imran SHAH"),
+        _mention(2, "X1", "Immy"),
+        _mention(3, "X2", "Immy"),
+    ]
+    carriers = name_carriers(features_table(subjects), mentions)
+    assert join_person_mentions(mentions, [], entity_of, carriers) == {
+        1: ("E-R1", rules.FULL_ANYWHERE),
+        2: ("E-R1", rules.ALIAS_OF_NAMED_IN_RECORD),
+    }

@@ -377,6 +377,7 @@ INITIAL_IN_RECORD = "surname and initial of exactly one subject of the same reco
 INITIAL_IN_OPERATION = "surname and initial of exactly one person of the operation"
 WORD_IN_RECORD = "one name, of exactly one subject of the same record"
 WORD_NAMED_IN_RECORD = "one name, of exactly one person the same record names in full"
+ALIAS_OF_NAMED_IN_RECORD = "a nickname only one person the same record names lists as an alias"
 ALIAS_LISTED = "a nickname only one person lists as an alias, a person of the operation"
 
 
@@ -414,7 +415,8 @@ def join_person_mentions(
     3. a single word: the one subject of the same record whose forename or
        surname it is; else the one subject of the record listing it as a
        nickname; else the one person the same record names in full (by rule 1
-       or 2) whose forename or surname it is; else, for a nickname, the one
+       or 2) whose forename or surname it is, or, for a nickname, whose
+       subjects list it as an alias; else, for a nickname, the one
        person entity of the operation whose subjects list it as an alias, when
        nobody else anywhere lists it.
 
@@ -491,6 +493,37 @@ def join_person_mentions(
     named_in_record: dict[str, list[tuple[Name, str]]] = defaultdict(list)
     words: list[tuple[MentionRow, Name]] = []
     ambiguous: list[tuple[MentionRow, set[str], str]] = []
+
+    def seen_with(ambiguous: list[tuple[MentionRow, set[str], str]]) -> None:
+        """Join each mention to the one of its candidates seen elsewhere with a vehicle or
+        phone its record names (records of the candidate's subjects, and of the
+        mentions joined to it so far, other than the mention's own)."""
+        if not ambiguous or not context:
+            return
+        by_id = {m.id: m for m in mentions}
+        seen_in: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+
+        def seen(entity: str, record: str) -> None:
+            for value in context.get(record, ()):
+                seen_in[entity][value].add(record)
+
+        for c in carriers:
+            if (entity := entity_of_subject.get(c.ref)) is not None:
+                seen(entity, c.ref.rsplit("/", 1)[0])
+        for mention_id, (entity, _) in joined.items():
+            seen(entity, by_id[mention_id].record_id)
+
+        def elsewhere(entity: str, record: str) -> bool:
+            found = seen_in.get(entity, {})
+            return any(found.get(v, set()) - {record} for v in context.get(record, ()))
+
+        for m, pool, rule in ambiguous:
+            found = first(({e for e in pool if elsewhere(e, m.record_id)}, rule))
+            if found is not None:
+                joined[m.id] = found
+                if rule != WORD_WITH_IDENTIFIER:
+                    named_in_record[m.record_id].append((Name.of(m.text), found[0]))
+
     for m in mentions:
         if m.type != "person":
             continue
@@ -534,6 +567,8 @@ def join_person_mentions(
         if found is not None:
             joined[m.id] = found
             named_in_record[m.record_id].append((name, found[0]))
+    seen_with(ambiguous)
+    ambiguous = []
     for m, name in words:
         local = local_of.get(m.record_id, [])
         nick = nickname_key(m.text)
@@ -545,6 +580,11 @@ def join_person_mentions(
                 {e for n, e in named_in_record.get(m.record_id, []) if said & n.words()},
                 WORD_NAMED_IN_RECORD,
             ),
+            (
+                {e for _, e in named_in_record.get(m.record_id, [])}
+                & {e for _, e in by_alias.get(nick or "", ())},
+                ALIAS_OF_NAMED_IN_RECORD,
+            ),
         )
         found = first(*word_in_record, (listed_once(nick, m.operation_id), ALIAS_LISTED))
         if found is None and not any(found for found, _ in word_in_record):
@@ -552,27 +592,5 @@ def join_person_mentions(
             ambiguous.append((m, pool, WORD_WITH_IDENTIFIER))
         if found is not None:
             joined[m.id] = found
-    if ambiguous and context:
-        by_id = {m.id: m for m in mentions}
-        seen_in: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        """Entity → identifier → the records (other than a mention's own) naming both."""
-
-        def seen(entity: str, record: str) -> None:
-            for value in context.get(record, ()):
-                seen_in[entity][value].add(record)
-
-        for c in carriers:
-            if (entity := entity_of_subject.get(c.ref)) is not None:
-                seen(entity, c.ref.rsplit("/", 1)[0])
-        for mention_id, (entity, _) in joined.items():
-            seen(entity, by_id[mention_id].record_id)
-
-        def seen_elsewhere(entity: str, record: str) -> bool:
-            found = seen_in.get(entity, {})
-            return any(found.get(v, set()) - {record} for v in context.get(record, ()))
-
-        for m, pool, rule in ambiguous:
-            found = first(({e for e in pool if seen_elsewhere(e, m.record_id)}, rule))
-            if found is not None:
-                joined[m.id] = found
+    seen_with(ambiguous)
     return joined
