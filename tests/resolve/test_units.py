@@ -491,6 +491,12 @@ def test_a_name_several_people_carry_joins_the_one_seen_with_the_records_car() -
         2: ("E-R1", rules.WORD_WITH_IDENTIFIER),
         5: ("E-R1", rules.WORD_IN_RECORD),
     }
+    # A companion tells them apart as a car does: the victim E-V of R2 is named in X5 too.
+    context = {"R2": {"person:E-V"}, "X5": {"person:E-V"}}
+    joined = join_person_mentions(
+        [_mention(6, "X5", "Hawre ABDULLAH")], [], entity_of, carriers, context
+    )
+    assert joined == {6: ("E-R2", rules.FULL_WITH_IDENTIFIER)}
     # Without what the records name, a name three people carry joins none of them.
     assert join_person_mentions(mentions, local, entity_of, carriers) == {
         5: ("E-R1", rules.WORD_IN_RECORD)

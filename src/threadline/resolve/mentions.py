@@ -3,7 +3,8 @@
 A person named in free text joins an entity only on strong evidence
 (docs/resolution.md, :func:`join_person_mentions`): a full name that one
 subject of the record, one person anywhere or one person of the record's
-operation carries, or that is one slip of the keyboard from the name of one
+operation carries (several: the one seen elsewhere with a vehicle, phone or
+person the record names), or that is one slip of the keyboard from the name of one
 subject of the record (or, when nobody carries it exactly, of one person of
 the operation); a surname and initial one subject of the record or one person
 of the operation carries; a single word that is the name or listed nickname of
@@ -363,15 +364,16 @@ FULL_ANYWHERE = "full name of exactly one person"
 FULL_IN_OPERATION = "full name of exactly one person of the operation"
 FULL_ALIKE_IN_OPERATION = "full name nobody carries, one slip from one person of the operation"
 FULL_WITH_IDENTIFIER = (
-    "full name several people carry, of the one seen with a vehicle or phone the record names"
+    "full name several people carry, of the one seen with a vehicle, phone or person"
+    " the record names"
 )
 INITIAL_WITH_IDENTIFIER = (
     "surname and initial several people of the operation carry, of the one seen with"
-    " a vehicle or phone the record names"
+    " a vehicle, phone or person the record names"
 )
 WORD_WITH_IDENTIFIER = (
-    "one name, of the one person of the operation carrying it seen with a vehicle or phone"
-    " the record names"
+    "one name, of the one person of the operation carrying it seen with a vehicle, phone"
+    " or person the record names"
 )
 INITIAL_IN_RECORD = "surname and initial of exactly one subject of the same record"
 INITIAL_IN_OPERATION = "surname and initial of exactly one person of the operation"
@@ -422,19 +424,21 @@ def join_person_mentions(
 
     Last, a full name several people carry (none of them a subject of the
     record), or a surname and initial several people of the operation carry,
-    joins the one of them *seen with* a vehicle or phone the record names
-    (``context``: the vehicles and phones each record or item names, in its
-    text or as its subjects' own): one whose subjects' records, or records
-    already joined to it, other than the mention's own, name it too; so does a
-    single word that no subject of the record carries, to the one person of
-    the operation carrying it who is seen with one. A name with a car or a
-    phone is what tells two men of one name apart.
+    joins the one of them *seen with* a vehicle, phone or person the record
+    names (``context``: the vehicles and phones each record or item names, in
+    its text or as its subjects' own, and the persons of its subjects): one
+    whose subjects' records, or records already joined to it, other than the
+    mention's own, name it too; so does a single word that no subject of the
+    record carries, to the one person of the operation carrying it who is
+    seen with one. A name with a car, a phone or a companion is what tells two
+    men of one name apart.
 
     Anything else stays unjoined: a nickname no subject lists, or a name several
     people share, is not enough. ``subjects`` are the subjects of the mentions'
     records; ``carriers`` the subjects carrying the mentions' names
     (:func:`name_carriers`); ``context`` maps a record (or action or event) id
-    to the vehicles and phones it names.
+    to the vehicles and phones it names and its subjects' persons
+    (``person:<entity id>``), as ``stage._record_context`` reads them.
     """
     context = context or {}
     local_of: dict[str, list[_Local]] = defaultdict(list)

@@ -759,7 +759,7 @@ def _write_person_mentions(
             )
         ):
             entity_of_subject[str(ref)] = str(entity)
-    context = _named_identifiers(session, table)
+    context = _record_context(session, table)
     joined = join_person_mentions(wanted, subjects, entity_of_subject, carriers, context)
     carried = [r for c in carriers for r in c.name().readings()]
     nicknames = {alias for c in carriers for alias in c.aliases}
@@ -789,9 +789,10 @@ def _write_person_mentions(
     return len(rows)
 
 
-def _named_identifiers(session: Session, table: pa.Table) -> dict[str, set[str]]:
-    """Record (or action, event) id → the vehicles and phones it names: in its text (the
-    mentions' normalised values) or as its subjects' own. What tells apart two people of
+def _record_context(session: Session, table: pa.Table) -> dict[str, set[str]]:
+    """Record (or action, event) id → what it names besides people's names: the vehicles
+    and phones in its text (the mentions' normalised values) or its subjects' own, and
+    the persons of its subjects (``person:<entity id>``). What tells apart two people of
     one name (``mentions.join_person_mentions``)."""
     from threadline.store.mention_models import Mention
 
@@ -801,6 +802,13 @@ def _named_identifiers(session: Session, table: pa.Table) -> dict[str, set[str]]
     )
     for record, value in session.execute(query):
         named[str(record)].add(str(value))
+    people_of = (
+        select(EntityMember.ref, EntityMember.entity_id)
+        .join(Entity, Entity.id == EntityMember.entity_id)
+        .where(Entity.type == "person", EntityMember.kind == "subject")
+    )
+    for ref, entity in session.execute(people_of):
+        named[str(ref).rsplit("/", 1)[0]].add(f"person:{entity}")
     held = table.filter(
         pc.or_(
             pc.greater(pc.list_value_length(table["phones"]), 0),
