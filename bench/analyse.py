@@ -201,6 +201,29 @@ def scores(report_json: str) -> dict[str, Any]:
     }
 
 
+class PhaseTimes:
+    """A stage's progress, timed: wall seconds per phase it announces (reading, measuring ...)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._phase: str | None = None
+        self._at = 0.0
+
+    def start(self, description: str, total: int | None) -> None:
+        self.close()
+        self._phase, self._at = description, time.perf_counter()
+
+    def advance(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> str:
+        if self._phase is not None:
+            spent = time.perf_counter() - self._at
+            self.seconds[self._phase] = self.seconds.get(self._phase, 0.0) + spent
+            self._phase = None
+        return ", ".join(f"{k} {v:.2f} s" for k, v in self.seconds.items())
+
+
 def bench_detection(scale: float, seed: int, root: Path) -> None:
     """Only the graph and detect stages, on the true entities (no extraction or resolution).
 
@@ -235,9 +258,13 @@ def bench_detection(scale: float, seed: int, root: Path) -> None:
             seconds = {}
             for stage in (GraphStage(full=full), DetectStage(full=full)):
                 started = time.perf_counter()
-                report = stage.run(workspace, SilentProgress())
+                phases = PhaseTimes()
+                report = stage.run(workspace, phases)
                 seconds[stage.name] = time.perf_counter() - started
-                print(f"  {attempt} {stage.name}: {seconds[stage.name]:.1f} s {report.counts}")
+                print(
+                    f"  {attempt} {stage.name}: {seconds[stage.name]:.1f} s ({load()}) "
+                    f"{report.counts}\n    phases: {phases.close()}"
+                )
             own, _ = peak_mib()
             totals[attempt] = sum(seconds.values())
             print(
