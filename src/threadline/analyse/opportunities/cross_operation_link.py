@@ -70,7 +70,7 @@ def detect(material: Material, settings: DetectSettings) -> list[Finding]:
         for rid in material.entities[person].records:
             persons_in[rid].add(person)
     kept = []
-    for entity, finding in things:
+    for entity, finding in sorted(things, key=lambda pair: pair[0].id):
         common = set.intersection(*(persons_in.get(r, set()) for r in entity.records))
         if common:
             cover = by_person[min(common)]

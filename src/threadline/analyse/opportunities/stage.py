@@ -71,7 +71,7 @@ DETECTORS: dict[str, Detector] = {
 }
 assert tuple(DETECTORS) == KINDS
 STAGE = "detect"
-DETECT_VERSION = 1
+DETECT_VERSION = 2
 """Raise when what a stored opportunity holds changes: the next run rebuilds whole."""
 FULL_SHARE = 0.5
 """When the scope would read more than this share of the entities, rebuild whole."""

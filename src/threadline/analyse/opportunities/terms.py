@@ -312,12 +312,12 @@ def load_material(session: Session, around: Collection[str] | None = None) -> Ma
 
     members = scope.members if scope is not None else _all_members(session)
     entities: dict[str, EntityFacts] = {}
-    for eid, etype, label, key in _select(
+    for eid, etype, label, key in _sorted(
         session,
         select(Entity.id, Entity.type, Entity.label, Entity.key),
         Entity.id,
         None if scope is None else {m[0] for m in members},
-    ):
+    ):  # in the order of their ids, whatever was read: detectors iterate them
         entities[eid] = EntityFacts(eid, etype, label, key)
     members = [m for m in members if m[0] in entities]
     mention_ids = {
@@ -404,6 +404,11 @@ def _select(session: Session, query: Any, column: Any, values: Collection[Any] |
     if values is None:
         return list(session.execute(query).all())
     return select_in(session, query, column, values)
+
+
+def _sorted(session: Session, query: Any, column: Any, values: Collection[Any] | None) -> list[Any]:
+    """:func:`_select`, ordered by the first column."""
+    return sorted(_select(session, query, column, values), key=lambda row: row[0])
 
 
 def latest_moment(session: Session) -> int | None:
