@@ -57,6 +57,7 @@ class DuckDBBackend:
         memory = memory or os.environ.get("THREADLINE_DUCKDB_MEMORY") or "4GB"
         self.connection.execute("SET memory_limit = ?", [memory])
         self.connection.execute("SET temp_directory = ?", [self._scratch.name])
+        self.connection.execute("SET enable_progress_bar = false")
         self.api: DatabaseAPI[Any] = DuckDBAPI(self.connection)
         self._names = itertools.count()
 

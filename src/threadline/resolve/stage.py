@@ -406,15 +406,20 @@ class ResolveStage:
 
                 def members_of(entities: set[str]) -> dict[str, list[int]]:
                     found: dict[str, list[int]] = defaultdict(list)
+                    # By entity id alone, kind and via checked here: with a condition on
+                    # kind, SQLite's planner picks the (kind, ref) index, where every
+                    # member is a subject, and reads all of them for each chunk.
                     for chunk in _chunks(sorted(entities)):
-                        for ref, entity in session.execute(
-                            select(EntityMember.ref, EntityMember.entity_id).where(
-                                EntityMember.kind == "subject",
-                                EntityMember.via.is_(None),
-                                EntityMember.entity_id.in_(chunk),
-                            )
+                        for ref, entity, kind, via in session.execute(
+                            select(
+                                EntityMember.ref,
+                                EntityMember.entity_id,
+                                EntityMember.kind,
+                                EntityMember.via,
+                            ).where(EntityMember.entity_id.in_(chunk))
                         ):
-                            found[entity].append(uid[ref])
+                            if kind == "subject" and via is None:
+                                found[entity].append(uid[ref])
                     return found
 
                 if backend is not None:
@@ -623,12 +628,14 @@ def _links_of(session: Session, entities: set[str]) -> list[dict[str, Any]]:
 def _mention_members_of(session: Session, entities: set[str]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for chunk in _chunks(sorted(entities)):
-        for ref, record_id in session.execute(
-            select(EntityMember.ref, EntityMember.record_id).where(
-                EntityMember.entity_id.in_(chunk), EntityMember.kind == "mention"
+        # By entity id alone (see members_of in _incremental: kind would pick the wrong index).
+        for ref, record_id, kind in session.execute(
+            select(EntityMember.ref, EntityMember.record_id, EntityMember.kind).where(
+                EntityMember.entity_id.in_(chunk)
             )
         ):
-            found.append({"ref": ref, "record_id": record_id})
+            if kind == "mention":
+                found.append({"ref": ref, "record_id": record_id})
     return found
 
 
