@@ -1,5 +1,5 @@
 # The two commands of the README, and the steps they are made of.
-.PHONY: setup demo test lint typecheck unit bench
+.PHONY: setup demo test lint typecheck unit bench screenshots
 
 VENV := .venv/bin
 
@@ -23,3 +23,7 @@ test: lint typecheck unit
 
 bench: setup
 	$(VENV)/python bench/import.py
+
+# The screenshots in docs/, taken again by the browser test.
+screenshots: setup
+	THREADLINE_SCREENSHOTS=docs/screenshots $(VENV)/pytest -q tests/web/test_browser.py

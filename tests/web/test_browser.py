@@ -1,8 +1,10 @@
 """Browser tests: Playwright driving Debian's Chromium against a real uvicorn server.
 
 They sign in, get locked out, follow a reviewer's path through the screens,
-check that a user without membership is denied on every channel, and save
-screenshots of the main screens into ``docs/screenshots/``.
+check that a user without membership is denied on every channel, and take
+screenshots of the main screens: into the directory ``THREADLINE_SCREENSHOTS``
+names (``make screenshots`` refreshes ``docs/screenshots/``), otherwise into a
+temporary directory, so that running the tests leaves the working tree as it was.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from threadline.web.app import create_app
 from threadline.workspace import Workspace
 
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS_VARIABLE = "THREADLINE_SCREENSHOTS"
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -159,86 +161,95 @@ def _sign_in(page: Page, name: str, password: str = PASSWORD) -> None:
     pg.click("button[type=submit]")
 
 
-def _shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    chosen = os.environ.get(SCREENSHOTS_VARIABLE)
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _shot(page: Page, folder: Path, name: str) -> None:
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    assert path.stat().st_size > 0
 
 
 @pytest.mark.slow
-def test_browser_journeys(browser: Browser, server: Served) -> None:
+def test_browser_journeys(browser: Browser, server: Served, screenshots: Path) -> None:
     """One test, so that one worker analyses the workspace once; each journey in its own
     browser context."""
     with _page(browser, server) as pg:
-        _reviewer_path(pg, server)
+        _reviewer_path(pg, server, screenshots)
     with _page(browser, server) as pg:
-        _analyst_sees_victims_hidden(pg, server)
+        _analyst_sees_victims_hidden(pg, server, screenshots)
     with _page(browser, server) as pg:
-        _lockout(pg)
+        _lockout(pg, screenshots)
     with _page(browser, server) as pg:
         _denied_everywhere(pg, server)
     with _page(browser, server) as pg:
-        _administrator(pg)
+        _administrator(pg, screenshots)
 
 
-def _reviewer_path(pg: Page, server: Served) -> None:
+def _reviewer_path(pg: Page, server: Served, shots: Path) -> None:
     """Dashboard → opportunity → evidence record → entity → link chart → action."""
     pg.goto("/signin")
-    _shot(pg, "01-sign-in")
+    _shot(pg, shots, "01-sign-in")
     _sign_in(pg, "rita")
     pg.wait_for_url("**/")
     assert "Dashboard" in pg.inner_text("h1")
-    _shot(pg, "02-dashboard")
+    _shot(pg, shots, "02-dashboard")
     pg.click("ul.ops > li > a")
     assert pg.locator("table.list tbody tr").count() > 0
-    _shot(pg, "03-operation")
+    _shot(pg, shots, "03-operation")
     pg.goto("/search")
     pg.fill("input[name=q]", server.mention)
     pg.click("form.search button")
     assert pg.locator(f"#hits a[href='/records/{server.record}']").count() == 1
-    _shot(pg, "04-search")
+    _shot(pg, shots, "04-search")
     pg.goto("/")
     pg.click("#queue tbody tr td a")
     pg.wait_for_url("**/opportunities/*")
     opportunity = pg.url
     assert pg.locator("#evidence tbody tr").count() > 0
-    _shot(pg, "08-opportunity")
+    _shot(pg, shots, "08-opportunity")
     pg.click("#evidence tbody tr td a")
     pg.wait_for_url("**/records/*")
     assert pg.locator("#record-text").inner_text().strip()
     pg.goto(f"/records/{server.record}")
     assert pg.locator("#record-text mark").count() > 0
-    _shot(pg, "05-record")
+    _shot(pg, shots, "05-record")
     pg.click("#record-text mark.m-person a")
     pg.wait_for_url("**/entities/*")
     assert pg.locator("#entity-records tbody tr").count() > 0
-    _shot(pg, "06-entity")
+    _shot(pg, shots, "06-entity")
     pg.click("#open-chart")
     pg.wait_for_selector("#chart[data-ready='1']")
     assert int(pg.get_attribute("#chart", "data-nodes") or 0) >= 1
-    _shot(pg, "07-link-chart")
+    _shot(pg, shots, "07-link-chart")
     pg.goto(opportunity)
     pg.fill("input[name=text]", "Trace and interview; check the vehicle keeper")
     pg.click("#to-action")
     pg.wait_for_url(opportunity)
     assert pg.inner_text("#status").startswith("actioned")
     pg.goto("/opportunities")
-    _shot(pg, "09-opportunities")
+    _shot(pg, shots, "09-opportunities")
 
 
-def _analyst_sees_victims_hidden(pg: Page, server: Served) -> None:
+def _analyst_sees_victims_hidden(pg: Page, server: Served, shots: Path) -> None:
     _sign_in(pg, "alex")
     pg.wait_for_url("**/")
     pg.goto(f"/records/{server.record}")
-    _shot(pg, "10-record-as-analyst")
+    _shot(pg, shots, "10-record-as-analyst")
 
 
-def _lockout(pg: Page) -> None:
+def _lockout(pg: Page, shots: Path) -> None:
     for _ in range(5):
         _sign_in(pg, "lock", "wrong wrong wrong")
         assert "Sign-in failed" in pg.inner_text("[role=alert]")
     _sign_in(pg, "lock")
     assert "Sign-in failed" in pg.inner_text("[role=alert]")
-    _shot(pg, "11-locked-out")
+    _shot(pg, shots, "11-locked-out")
 
 
 def _denied_everywhere(pg: Page, server: Served) -> None:
@@ -266,11 +277,11 @@ def _csrf(pg: Page) -> str:
     return str(pg.get_attribute("input[name=csrf_token]", "value"))
 
 
-def _administrator(pg: Page) -> None:
+def _administrator(pg: Page, shots: Path) -> None:
     _sign_in(pg, "ada")
     pg.wait_for_url("**/")
     pg.goto("/admin/users")
-    _shot(pg, "12-users")
+    _shot(pg, shots, "12-users")
     pg.goto("/admin/audit")
     assert pg.locator("#audit tbody tr").count() > 0
-    _shot(pg, "13-audit")
+    _shot(pg, shots, "13-audit")
