@@ -156,13 +156,22 @@ def split_bundle(bundle: Path, out: Path, keep_last: int) -> tuple[Path, Path]:
     return first, second
 
 
-def test_added_material_is_resolved_incrementally(
+def resolve_all_but_last(
     workspace: Workspace, bundle: Path, tmp_path: Path, model_file: Path
-) -> None:
+) -> Path:
+    """All but the last 20 records imported and resolved (with the saved model); the rest,
+    a bundle of its own, is returned for the test to add."""
     first, second = split_bundle(bundle, tmp_path, keep_last=20)
     import_bundle(workspace, first)
     with_model(workspace, model_file)
     ResolveStage().run(workspace, SilentProgress())
+    return second
+
+
+def test_added_material_is_resolved_incrementally(
+    workspace: Workspace, bundle: Path, tmp_path: Path, model_file: Path
+) -> None:
+    second = resolve_all_but_last(workspace, bundle, tmp_path, model_file)
     before = {e["id"]: e for e in people(workspace)}
     import_bundle(workspace, second)
     report = ResolveStage().run(workspace, SilentProgress())
@@ -189,10 +198,7 @@ def test_features_saved_by_an_older_version_mean_a_full_run(
     # A workspace analysed before a feature was added to the model (here: the
     # birth band blocking uses) has saved features without that column; scoring
     # the added subjects against them would fail, so the run is a full one.
-    first, second = split_bundle(bundle, tmp_path, keep_last=20)
-    import_bundle(workspace, first)
-    with_model(workspace, model_file)
-    ResolveStage().run(workspace, SilentProgress())
+    second = resolve_all_but_last(workspace, bundle, tmp_path, model_file)
     saved = workspace.path / FEATURES_FILE
     table = pq.read_table(saved)
     pq.write_table(table.drop_columns(["birth_band", "birth_band_shifted"]), saved)
@@ -208,10 +214,7 @@ def test_features_saved_by_an_older_version_mean_a_full_run(
 def test_features_saved_in_another_column_order_are_still_used(
     workspace: Workspace, bundle: Path, tmp_path: Path, model_file: Path
 ) -> None:
-    first, second = split_bundle(bundle, tmp_path, keep_last=20)
-    import_bundle(workspace, first)
-    with_model(workspace, model_file)
-    ResolveStage().run(workspace, SilentProgress())
+    second = resolve_all_but_last(workspace, bundle, tmp_path, model_file)
     saved = workspace.path / FEATURES_FILE
     table = pq.read_table(saved)
     pq.write_table(table.select(sorted(table.column_names)), saved)
