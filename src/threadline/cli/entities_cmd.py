@@ -130,7 +130,7 @@ def explain_cmd(
     for join in found["joins"]:
         weight = join["match_weight"]
         evidence = "; ".join(
-            f"{name}: {e['level']} ({e['weight']:+.1f})"
+            f"{name}: {e['level']}" + ("" if e.get("weight") is None else f" ({e['weight']:+.1f})")
             for name, e in join["evidence"].items()
             if isinstance(e, dict)
         )

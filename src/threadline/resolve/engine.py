@@ -18,7 +18,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from threadline.analyse.stage import SilentProgress, StageProgress
-from threadline.resolve import features, people
+from threadline.resolve import features, fragments, people
 from threadline.resolve.backends import Backend
 from threadline.resolve.cluster import Clusters, cluster, dates_compatible
 from threadline.resolve.features import SubjectRow
@@ -31,7 +31,7 @@ class PersonEdge:
     left: int
     right: int
     weight: float
-    probability: float
+    probability: float | None
     evidence: dict[str, Any]
 
 
@@ -139,7 +139,12 @@ def _cluster(
     cannot: list[tuple[int, int]],
     fixed: list[tuple[int, int]],
     dobs: dict[int, str],
+    listed: list[fragments.Listing] = [],  # noqa: B006 - read only
+    table: pa.Table | None = None,
 ) -> tuple[list[list[int]], list[PersonEdge]]:
+    """Cluster: must-links and fixed links, strong pairs, singletons attached by weak
+    pairs, then fragments joined where the material lists one's record (``listed``,
+    whose rows' features ``table`` holds)."""
     first = must + fixed
     threshold = people.match_threshold()
     strong = [i for i, p in enumerate(pairs.probability) if p >= threshold]
@@ -167,7 +172,25 @@ def _cluster(
         if p < threshold and pairs.left[i] not in ambiguous and pairs.right[i] not in ambiguous
     ]
     joins.extend(_attach_singletons(clusters, pairs, weak))
+    joins.extend(_join_fragments(clusters, listed, table))
     return clusters.groups(), joins
+
+
+def _join_fragments(
+    clusters: Clusters, listed: list[fragments.Listing], table: pa.Table | None
+) -> list[PersonEdge]:
+    """The second pass of ``fragments.py``, with the features of the clusters it touches."""
+    listed = [x for x in listed if x.left in clusters.parent and x.right in clusters.parent]
+    if not listed or table is None:
+        return []
+    roots = {clusters.find(n) for x in listed for n in (x.left, x.right)}
+    rows = sorted(r for root in roots for r in clusters.members[root])
+    picked = table.filter(pc.is_in(table["unique_id"], pa.array(rows, pa.int64())))
+    people_of = {r["unique_id"]: r for r in picked.select(fragments.COLUMNS).to_pylist()}
+    return [
+        PersonEdge(x.left, x.right, math.inf, None, x.evidence())
+        for x in fragments.join_listed(clusters, listed, people_of)
+    ]
 
 
 AGE_ONLY = "consistent with a stated age"
@@ -274,7 +297,14 @@ def resolve_all(
     progress.start("clustering people", None)
     edges = person_edges(scored, model)
     groups, joins = _cluster(
-        table["unique_id"].to_pylist(), edges, must, cannot, [], dates_of_birth(table)
+        table["unique_id"].to_pylist(),
+        edges,
+        must,
+        cannot,
+        [],
+        dates_of_birth(table),
+        fragments.listings(table),
+        table,
     )
     return PeopleResult(groups, joins, model, scored.num_rows)
 
@@ -351,6 +381,13 @@ def resolve_added(
     edges = person_edges(scored, model)
     added_rows = set(added["unique_id"].to_pylist())
     ends = set(edges.left) | set(edges.right) | {n for p in must + cannot for n in p}
+    # Listings that involve an added subject are judged on both items whole, as in a
+    # full run: every subject of those items, and so their entities, is touched.
+    everyone = pa.concat_tables([existing, added], promote_options="default")
+    items = fragments.items_touched(everyone, added_rows)
+    if items:
+        of_items = pc.is_in(everyone["item"], pa.array(sorted(items), pa.string()))
+        ends.update(everyone.filter(of_items)["unique_id"].to_pylist())
     member_of = entities_of(ends - added_rows)
     touched = set(member_of.values())
     nodes = set(added_rows)
@@ -360,9 +397,15 @@ def resolve_added(
         nodes.update(rows)
         fixed.extend((rows[0], r) for r in rows[1:])
     nodes.update(n for n in ends if n in nodes or n in added_rows)
-    dated = ["unique_id", "dob", "birth_year", "birth_year_from_age"]
-    both = pa.concat_tables([existing.select(dated), added.select(dated)])
+    local = everyone.filter(pc.is_in(everyone["unique_id"], pa.array(sorted(nodes), pa.int64())))
     groups, joins = _cluster(
-        sorted(nodes), edges, must, cannot, fixed, dates_of_birth(both, sorted(nodes))
+        sorted(nodes),
+        edges,
+        must,
+        cannot,
+        fixed,
+        dates_of_birth(local),
+        fragments.listings(local),
+        local,
     )
     return PeopleResult(groups, joins, model, scored.num_rows), touched

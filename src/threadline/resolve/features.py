@@ -57,6 +57,10 @@ class SubjectRow:
     record_id: str | None = None
     owner_date: dt.date | None = None
     role: str | None = None
+    item: str | None = None
+    """The record, action or event the subject belongs to."""
+    lists: Sequence[str] = ()
+    """The records that item lists: an action's or event's ``records``, a record's ``links``."""
 
 
 @dataclass
@@ -107,6 +111,10 @@ class PersonFeatures:
     nominal: str | None = None
     nominal_system: str | None = None
     operation: str | None = None
+    item: str | None = None
+    """The record, action or event the subject belongs to (``fragments.py``)."""
+    lists: list[str] = field(default_factory=list)
+    """The records its item lists (``fragments.py``)."""
 
     def fingerprint(self) -> str:
         """A hash of everything compared (not the row number)."""
@@ -254,6 +262,8 @@ SCHEMA = pa.schema(
         ("nominal", pa.string()),
         ("nominal_system", pa.string()),
         ("operation", pa.string()),
+        ("item", pa.string()),
+        ("lists", pa.list_(pa.string())),
     ]
 )
 """The model's input table: PersonFeatures' fields, plus each subject's first phone and
@@ -335,6 +345,8 @@ def features_table(rows: Sequence[SubjectRow], start: int = 0, workers: int = 1)
         "unique_id": pa.array(range(start, start + len(rows)), pa.int64()),
         "ref": pa.array([r.ref for r in rows], pa.string()),
         "operation": pa.array([r.operation for r in rows], pa.string()),
+        "item": pa.array([r.item for r in rows], pa.string()),
+        "lists": pa.array([sorted(set(r.lists)) or None for r in rows], pa.list_(pa.string())),
     }
     names = _Distinct([r.name or None for r in rows])
     parsed = _map_parallel(_names_features, names.values, workers)
@@ -394,7 +406,7 @@ def person_features(unique_id: int, subject: SubjectRow) -> PersonFeatures:
     """The features of one subject (as :func:`features_table` computes them). Pure; never
     raises on odd input."""
     row = features_table([subject], unique_id).to_pylist()[0]
-    for name in ("aliases", "phones", "vehicles"):
+    for name in ("aliases", "phones", "vehicles", "lists"):
         row[name] = row[name] or []
     del row["phone1"], row["vehicle1"]
     return PersonFeatures(**row)

@@ -62,10 +62,13 @@ from threadline.store.entity_models import Entity, EntityLink, EntityMember, Res
 from threadline.store.models import (
     Action,
     ActionIdentifier,
+    ActionRecord,
     Event,
     EventIdentifier,
+    EventRecord,
     Import,
     Record,
+    RecordLink,
     RecordLocation,
     Subject,
 )
@@ -123,6 +126,7 @@ def read_subjects(session: Session, since: Watermark | None = None) -> list[Subj
             Subject.record_id,
             type_coerce(owner_date, Text),
             Subject.role,
+            func.coalesce(Subject.record_id, Subject.action_id, Subject.event_id),
         )
         .outerjoin(Record, Subject.record_id == Record.id)
         .outerjoin(Action, Subject.action_id == Action.id)
@@ -149,6 +153,7 @@ def read_subjects(session: Session, since: Watermark | None = None) -> list[Subj
         record_id,
         owner,
         role,
+        item,
     ) in result:
         rows.append(
             SubjectRow(
@@ -167,9 +172,31 @@ def read_subjects(session: Session, since: Watermark | None = None) -> list[Subj
                 record_id,
                 _date(owner),
                 role,
+                item,
             )
         )
+    listed = _listed_records(session, {r.item for r in rows if r.item} if since else None)
+    for row in rows:
+        row.lists = listed.get(row.item or "", ())
     return rows
+
+
+def _listed_records(session: Session, items: set[str] | None) -> dict[str, tuple[str, ...]]:
+    """Item → the records it lists (an action's or event's ``records``, a record's
+    ``links``), for ``items`` (None: every item)."""
+    listed: dict[str, set[str]] = defaultdict(set)
+    for owner, target in (
+        (ActionRecord.action_id, ActionRecord.record_ref),
+        (EventRecord.event_id, EventRecord.record_ref),
+        (RecordLink.record_id, RecordLink.to_record),
+    ):
+        query = select(owner, target)
+        chunks: Iterable[Sequence[str] | None] = [None] if items is None else _chunks(sorted(items))
+        for chunk in chunks:
+            picked = query if chunk is None else query.where(owner.in_(chunk))
+            for item, record in session.execute(picked):
+                listed[item].add(record)
+    return {item: tuple(sorted(records)) for item, records in listed.items()}
 
 
 @lru_cache(maxsize=1 << 16)
@@ -520,8 +547,9 @@ def _load_features(path: Path, last: ResolutionRun | None) -> pa.Table | None:
 
 
 def _join_source(evidence: dict[str, Any]) -> str:
-    """``judgement`` (a must-link), ``rule`` (too few subjects for a model) or ``model``."""
-    for source in ("judgement", "rule"):
+    """``judgement`` (a must-link), ``rule`` (too few subjects for a model), ``listed``
+    (fragments whose items list one another: ``fragments.py``) or ``model``."""
+    for source in ("judgement", "rule", "listed"):
         if source in evidence:
             return source
     return "model"

@@ -1,0 +1,220 @@
+"""Fragments of one person that the material itself ties together: a second pass.
+
+The model leaves a person in fragments whose only common ground is the name: an
+action "trace and interview Hassan MOHAMUD re INT-000344" names a Hassan
+MOHAMUD with an age and nothing else, while INT-000344's Hassan MOHAMUD has a
+date of birth and a phone. A name alone must never join two clusters (many
+people share one), but here the source system says more than the name: the
+action *lists* that record, so its subject is someone the record names. The
+same holds for an event that lists the records it arose from, and for a record
+whose ``links`` cross-reference another.
+
+So, after the model's clustering: a subject whose item (record, action or
+event) lists a record joins the cluster of a subject of that record when
+
+- their names agree (the same forename and surname groups, either order, or
+  one slip in one of the two; or the same surname with a forename missing or
+  only an initial that agrees);
+- the agreement is unambiguous both ways: no other cluster among the listed
+  record's subjects has a name that agrees, and no other cluster among the
+  lister's subjects (two Tariq HUSSAINs in one record, a father and a son, stop
+  it);
+- nothing about the two clusters says two people: known genders agree, no
+  source system gave them two different nominals, when both hold dates of
+  birth some two of them are close (:func:`close_dates`: the listing says
+  nothing about dates, so two men of one name born months apart stay two), and
+  (checked by the clustering itself) no cannot-link and no dates of birth that
+  cannot be one person's lie between them.
+
+Each such join is kept with its evidence (which item lists which record, how
+the names agree), with ``source`` ``listed``. Work is linear in the subjects
+and the listings; no pair is compared that the material does not tie.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+from threadline.resolve.cluster import Clusters
+from threadline.resolve.spelling import one_slip
+
+COLUMNS = (
+    "unique_id",
+    "item",
+    "lists",
+    "fn",
+    "fn_canon",
+    "fn_initial",
+    "fn_is_initial",
+    "sn",
+    "sn_canon",
+    "fn_as_sn",
+    "sn_as_fn",
+    "gender",
+    "nominal",
+    "nominal_system",
+    "dob",
+)
+"""The feature columns this pass reads."""
+
+SAME_NAMES = "the same forename and surname"
+SWAPPED = "the same forename and surname, the other way round"
+ONE_SLIP = "the same forename and surname, one of them with one slip"
+SURNAME = "the same surname, the forename missing or an initial that agrees"
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Subject ``left`` belongs to ``lister``, which lists ``listed``, of subject ``right``."""
+
+    left: int
+    right: int
+    lister: str
+    listed: str
+    names: str
+
+    def evidence(self) -> dict[str, Any]:
+        return {
+            "listed": {"level": f"{self.lister} lists {self.listed}", "weight": None},
+            "name": {"level": self.names, "weight": None},
+        }
+
+
+def names_agree(a: Mapping[str, Any], b: Mapping[str, Any]) -> str | None:
+    """How two subjects' names agree, or None (see the module's docstring)."""
+    if not a["sn"] or not b["sn"]:
+        return None
+    full_a = bool(a["fn"]) and not a["fn_is_initial"]
+    full_b = bool(b["fn"]) and not b["fn_is_initial"]
+    if full_a and full_b:
+        same_fn = a["fn_canon"] == b["fn_canon"]
+        same_sn = a["sn_canon"] == b["sn_canon"]
+        if same_fn and same_sn:
+            return SAME_NAMES
+        if a["fn_as_sn"] == b["sn_canon"] and a["sn_as_fn"] == b["fn_canon"]:
+            return SWAPPED
+        if (same_fn and one_slip(a["sn"], b["sn"])) or (same_sn and one_slip(a["fn"], b["fn"])):
+            return ONE_SLIP
+        return None
+    if a["sn_canon"] != b["sn_canon"]:
+        return None
+    if a["fn"] and b["fn"] and a["fn_initial"] != b["fn_initial"]:
+        return None
+    return SURNAME
+
+
+def listings(table: pa.Table, among: set[int] | None = None) -> list[Listing]:
+    """Every pair of subjects, one in an item that lists the other's record, whose names
+    agree; with ``among``, only the pairs with at least one side in it."""
+    lists = table["lists"]
+    if lists.null_count == len(lists):
+        return []
+    flat = pc.list_flatten(lists)
+    listed_items = set(pc.unique(flat).to_pylist())
+    parents = pc.list_parent_indices(lists)
+    listers = table.take(pc.unique(parents)).select(COLUMNS).to_pylist()
+    targets = table.filter(pc.is_in(table["item"], pa.array(sorted(listed_items), pa.string())))
+    of_item: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in targets.select(COLUMNS).to_pylist():
+        of_item[row["item"]].append(row)
+    found = []
+    for left in listers:
+        for record in left["lists"] or ():
+            if record == left["item"]:
+                continue
+            for right in of_item.get(record, ()):
+                if among is not None and not {left["unique_id"], right["unique_id"]} & among:
+                    continue
+                names = names_agree(left, right)
+                if names is not None:
+                    found.append(
+                        Listing(left["unique_id"], right["unique_id"], left["item"], record, names)
+                    )
+    return sorted(found, key=lambda x: (x.left, x.right, x.listed))
+
+
+def items_touched(table: pa.Table, added: set[int]) -> set[str]:
+    """The items on either side of a listing that involves an ``added`` row: what an
+    incremental run must read back whole to judge the listings as a full run does."""
+    items: set[str] = set()
+    for found in listings(table, added):
+        items.update((found.lister, found.listed))
+    return items
+
+
+def join_listed(
+    clusters: Clusters,
+    found: Iterable[Listing],
+    people: Mapping[int, Mapping[str, Any]],
+) -> list[Listing]:
+    """Join the clusters that unambiguous listings tie (the module's docstring); returns
+    the listings that joined two clusters. ``people`` maps row numbers to their
+    ``COLUMNS`` (every member of a cluster a listing touches)."""
+    found = list(found)
+    # Which clusters each side could mean, judged on the clusters before this pass.
+    meant_by_left: dict[tuple[int, str], set[int]] = defaultdict(set)
+    meant_by_right: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for x in found:
+        meant_by_left[(x.left, x.listed)].add(clusters.find(x.right))
+        meant_by_right[(x.right, x.lister)].add(clusters.find(x.left))
+    joined = []
+    for x in found:
+        if (
+            len(meant_by_left[(x.left, x.listed)]) > 1
+            or len(meant_by_right[(x.right, x.lister)]) > 1
+        ):
+            continue
+        a, b = clusters.find(x.left), clusters.find(x.right)
+        if a == b or _conflict(clusters.members[a], clusters.members[b], people):
+            continue
+        if clusters.union(x.left, x.right):
+            joined.append(x)
+    return joined
+
+
+def _conflict(a: Iterable[int], b: Iterable[int], people: Mapping[int, Mapping[str, Any]]) -> bool:
+    """Whether two clusters hold different known genders, dates of birth none of which
+    is close to one of the other's, or two different nominals of one source system
+    and no nominal in common."""
+    rows_a = [people[r] for r in a if r in people]
+    rows_b = [people[r] for r in b if r in people]
+    genders_a = {r["gender"] for r in rows_a if r["gender"]}
+    genders_b = {r["gender"] for r in rows_b if r["gender"]}
+    if len(genders_a) == 1 and len(genders_b) == 1 and genders_a != genders_b:
+        return True
+    dates_a = {r["dob"] for r in rows_a if r["dob"]}
+    dates_b = {r["dob"] for r in rows_b if r["dob"]}
+    if dates_a and dates_b and not any(close_dates(x, y) for x in dates_a for y in dates_b):
+        return True
+    nominals_a = {(r["nominal_system"], r["nominal"]) for r in rows_a if r["nominal"]}
+    nominals_b = {(r["nominal_system"], r["nominal"]) for r in rows_b if r["nominal"]}
+    if nominals_a & nominals_b:
+        return False
+    systems = {s for s, _ in nominals_a} & {s for s, _ in nominals_b}
+    return bool(systems)
+
+
+CLOSE_DAYS = 31
+"""Dates of birth this many days apart or fewer are close (a day or a month mistyped)."""
+
+
+def close_dates(a: str, b: str) -> bool:
+    """Two ISO dates of birth that one typing slip explains: equal, day and month swapped,
+    one character apart, the same day a year out, or at most CLOSE_DAYS apart."""
+    if a == b or (a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]):
+        return True
+    if len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 1:
+        return True
+    try:
+        x, y = dt.date.fromisoformat(a), dt.date.fromisoformat(b)
+    except ValueError:
+        return True  # not a date: no evidence either way
+    same_day_year_out = (x.month, x.day) == (y.month, y.day) and abs(x.year - y.year) == 1
+    return same_day_year_out or abs((x - y).days) <= CLOSE_DAYS
