@@ -318,7 +318,8 @@ RULE = "same forename, surname and date of birth"
 def resolve_by_rule(
     table: pa.Table, must: list[tuple[int, int]], cannot: list[tuple[int, int]]
 ) -> PeopleResult:
-    """Join only subjects with the same forename, surname and date of birth (and must-links).
+    """Join only subjects with the same forename, surname and date of birth (and must-links),
+    then fragments the material lists (``fragments.py``), as after the model.
 
     What a small bundle gets before there is enough material to train a model
     on: nothing fuzzy, so nothing wrong, and every join explained by the rule.
@@ -350,6 +351,7 @@ def resolve_by_rule(
             joins.append(PersonEdge(*must[index], math.inf, 1.0, {"judgement": "same"}))
         else:
             joins.append(PersonEdge(*pairs[index - len(must)], math.inf, 1.0, {"rule": RULE}))
+    joins.extend(_join_fragments(clusters, fragments.listings(table), table))
     return PeopleResult(clusters.groups(), joins, None, len(pairs))
 
 

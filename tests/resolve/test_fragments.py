@@ -1,0 +1,182 @@
+"""The second pass: fragments of one person joined where the material lists one's record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa  # type: ignore[import-untyped]
+from sqlalchemy import select
+
+from threadline.analyse.stage import SilentProgress
+from threadline.ingest.importer import import_bundle
+from threadline.resolve import fragments
+from threadline.resolve.cluster import cluster
+from threadline.resolve.engine import _join_fragments
+from threadline.resolve.features import SubjectRow, features_table
+from threadline.resolve.stage import ResolveStage
+from threadline.store.entity_models import EntityLink, EntityMember
+from threadline.workspace import Workspace
+
+
+def _row(name: str | None, **kw: Any) -> dict[str, Any]:
+    table = features_table([SubjectRow(ref="X/S1", name=name, **kw)])
+    return dict(table.select(fragments.COLUMNS).to_pylist()[0])
+
+
+def test_names_agree_by_group_order_one_slip_or_a_surname_with_an_initial() -> None:
+    hassan = _row("Hassan MOHAMUD")
+    assert fragments.names_agree(hassan, _row("Hassan MOHAMUD")) == fragments.SAME_NAMES
+    assert fragments.names_agree(hassan, _row("MOHAMUD HASSAN")) == fragments.SWAPPED
+    assert fragments.names_agree(hassan, _row("Hassan MOHAMOUD")) == fragments.ONE_SLIP
+    assert fragments.names_agree(hassan, _row("H. MOHAMUD")) == fragments.SURNAME
+    assert fragments.names_agree(hassan, _row("MOHAMUD")) == fragments.SURNAME
+    # a different forename, a different initial, no surname: not the same name
+    assert fragments.names_agree(hassan, _row("Abdi MOHAMUD")) is None
+    assert fragments.names_agree(hassan, _row("A. MOHAMUD")) is None
+    assert fragments.names_agree(hassan, _row(None)) is None
+    # one slip is for names long enough to have one (ALI and ALO are two names)
+    assert fragments.names_agree(_row("Omar ALI"), _row("Omar ALO")) is None
+
+
+def test_close_dates_are_one_slip_apart_not_months() -> None:
+    assert fragments.close_dates("1988-04-14", "1988-04-14")
+    assert fragments.close_dates("1988-04-11", "1988-11-04")  # day and month swapped
+    assert fragments.close_dates("1988-04-14", "1988-04-17")  # one character
+    assert fragments.close_dates("1988-04-14", "1989-04-14")  # the same day, a year out
+    assert fragments.close_dates("1988-04-28", "1988-05-09")  # within a month
+    assert not fragments.close_dates("1988-04-14", "1988-11-24")  # seven months: two people
+
+
+def _subjects(*rows: SubjectRow) -> pa.Table:
+    return features_table(list(rows))
+
+
+def _second_pass(table: pa.Table, edges: list[tuple[int, int]] = []) -> list[list[int]]:  # noqa: B006
+    from threadline.resolve.engine import dates_of_birth
+
+    clusters, _ = cluster(
+        table["unique_id"].to_pylist(), edges, traits=dates_of_birth(table), compatible=None
+    )
+    _join_fragments(clusters, fragments.listings(table), table)
+    return sorted(clusters.groups())
+
+
+OWNER = dt.date(2005, 6, 1)
+
+
+def test_a_subject_of_an_action_joins_the_namesake_of_the_record_it_lists() -> None:
+    table = _subjects(
+        SubjectRow("INT-1/S1", "Hassan MOHAMUD", dob=dt.date(1957, 7, 29), item="INT-1"),
+        SubjectRow("INT-1/S2", "Leanne PATEL", age=15, owner_date=OWNER, item="INT-1"),
+        SubjectRow(
+            "ACT-1/S1", "Hassan MOHAMUD", age=47, owner_date=OWNER, item="ACT-1", lists=["INT-1"]
+        ),
+        SubjectRow("ACT-2/S1", "Hassan MOHAMUD", age=47, owner_date=OWNER, item="ACT-2"),
+    )
+    # ACT-2 lists nothing: the same name and age alone join nothing
+    assert _second_pass(table) == [[0, 2], [1], [3]]
+    found = fragments.listings(table)
+    assert [(x.left, x.right, x.lister, x.listed) for x in found] == [(2, 0, "ACT-1", "INT-1")]
+    assert found[0].evidence()["listed"]["level"] == "ACT-1 lists INT-1"
+
+
+def test_a_listing_that_could_mean_two_people_joins_neither() -> None:
+    # A father and a son of one name in the record listed: the action's subject is either.
+    table = _subjects(
+        SubjectRow("INT-1/S1", "Tariq HUSSAIN", dob=dt.date(1950, 1, 2), item="INT-1"),
+        SubjectRow("INT-1/S2", "Tariq HUSSAIN", dob=dt.date(1978, 3, 4), item="INT-1"),
+        SubjectRow("ACT-1/S1", "Tariq HUSSAIN", item="ACT-1", lists=["INT-1"]),
+    )
+    assert _second_pass(table) == [[0], [1], [2]]
+
+
+def test_a_listing_never_joins_what_says_two_people() -> None:
+    record = SubjectRow(
+        "INT-1/S1",
+        "Jordan FLETCHER",
+        dob=dt.date(1988, 4, 14),
+        gender="male",
+        nominal="NICHE-0001",
+        item="INT-1",
+    )
+    for other in (
+        SubjectRow(
+            "ACT-1/S1", "Jordan FLETCHER", dob=dt.date(1988, 11, 24), item="ACT-1", lists=["INT-1"]
+        ),
+        SubjectRow("ACT-1/S1", "Jordan FLETCHER", gender="female", item="ACT-1", lists=["INT-1"]),
+        SubjectRow(
+            "ACT-1/S1", "Jordan FLETCHER", nominal="NICHE-0002", item="ACT-1", lists=["INT-1"]
+        ),
+    ):
+        table = _subjects(record, other)
+        assert _second_pass(table) == [[0], [1]], other
+    # the same nominal, or another system's, or a date one slip away: one person
+    for other in (
+        SubjectRow(
+            "ACT-1/S1", "Jordan FLETCHER", dob=dt.date(1988, 4, 15), item="ACT-1", lists=["INT-1"]
+        ),
+        SubjectRow(
+            "ACT-1/S1", "Jordan FLETCHER", nominal="PNC/0002", item="ACT-1", lists=["INT-1"]
+        ),
+    ):
+        table = _subjects(record, other)
+        assert _second_pass(table) == [[0, 1]], other
+
+
+def _bundle(out: Path, items: dict[str, list[dict[str, Any]]]) -> Path:
+    out.mkdir(parents=True)
+    (out / "manifest.json").write_text(
+        json.dumps({"format": "threadline-bundle", "version": 1, "name": "t"})
+    )
+    (out / "operations.jsonl").write_text(
+        json.dumps({"id": "OPA", "name": "Operation A", "kind": "current"}) + "\n"
+    )
+    for name, rows in items.items():
+        (out / name).write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return out
+
+
+def test_the_stage_joins_a_listed_fragment_and_says_why(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    record = {
+        "id": "INT-1",
+        "operation": "OPA",
+        "kind": "intelligence",
+        "date": "2005-06-01",
+        "text": "Hassan MOHAMUD seen at the address.",
+        "subjects": [
+            {"ref": "INT-1/S1", "role": "suspect", "name": "Hassan MOHAMUD", "dob": "1957-07-29"}
+        ],
+    }
+    action = {
+        "id": "ACT-1",
+        "operation": "OPA",
+        "number": "A1",
+        "raised": "2005-06-03",
+        "title": "Trace and interview MOHAMUD re INT-1",
+        "status": "allocated",
+        "records": ["INT-1"],
+        "subjects": [{"ref": "ACT-1/S1", "role": "suspect", "name": "Hassan MOHAMUD", "age": 47}],
+    }
+    import_bundle(
+        workspace, _bundle(tmp_path / "b", {"records.jsonl": [record], "actions.jsonl": [action]})
+    )
+    ResolveStage().run(workspace, SilentProgress())
+    with workspace.reading() as session:
+        owners = dict(
+            session.execute(
+                select(EntityMember.ref, EntityMember.entity_id).where(
+                    EntityMember.kind == "subject"
+                )
+            ).all()
+        )
+        links = session.scalars(select(EntityLink)).all()
+    assert owners["INT-1/S1"] == owners["ACT-1/S1"]
+    [link] = [x for x in links if x.entity_id == owners["INT-1/S1"]]
+    assert link.source == "listed"
+    assert link.evidence["listed"]["level"] == "ACT-1 lists INT-1"
+    assert {link.left_ref, link.right_ref} == {"INT-1/S1", "ACT-1/S1"}
