@@ -112,15 +112,31 @@ def names_agree(a: Mapping[str, Any], b: Mapping[str, Any]) -> str | None:
 
 def listings(table: pa.Table, among: set[int] | None = None) -> list[Listing]:
     """Every pair of subjects, one in an item that lists the other's record, whose names
-    agree; with ``among``, only the pairs with at least one side in it."""
+    agree; with ``among``, only the pairs with at least one side in it (read without
+    going through every listing of the table: an incremental run's few added subjects)."""
     lists = table["lists"]
+    if isinstance(lists, pa.ChunkedArray):
+        lists = lists.combine_chunks()
     if lists.null_count == len(lists):
         return []
-    flat = pc.list_flatten(lists)
-    listed_items = set(pc.unique(flat).to_pylist())
     parents = pc.list_parent_indices(lists)
-    listers = table.take(pc.unique(parents)).select(COLUMNS).to_pylist()
-    targets = table.filter(pc.is_in(table["item"], pa.array(sorted(listed_items), pa.string())))
+    if among is None:
+        positions = pc.unique(parents)
+    else:
+        chosen = pc.is_in(table["unique_id"], pa.array(sorted(among), pa.int64()))
+        added_items = pc.unique(table.filter(chosen)["item"].drop_null())
+        listing_added = pc.is_in(pc.list_flatten(lists), added_items)
+        positions = pc.unique(
+            pa.concat_arrays(
+                [
+                    parents.filter(listing_added),
+                    pc.indices_nonzero(pc.and_(chosen, pc.is_valid(lists))).cast(parents.type),
+                ]
+            )
+        )
+    listers = table.take(positions).select(COLUMNS).to_pylist()
+    listed_items = sorted({record for row in listers for record in row["lists"] or ()})
+    targets = table.filter(pc.is_in(table["item"], pa.array(listed_items, pa.string())))
     of_item: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in targets.select(COLUMNS).to_pylist():
         of_item[row["item"]].append(row)
