@@ -41,6 +41,15 @@ def test_names_agree_by_group_order_one_slip_or_a_surname_with_an_initial() -> N
     assert fragments.names_agree(_row("Omar ALI"), _row("Omar ALO")) is None
 
 
+def test_a_subject_without_a_name_agrees_on_a_date_phone_vehicle_or_nominal() -> None:
+    record = _row("Tyrone CAMPBELL", dob=dt.date(1996, 3, 20), phones=["07700 900867"])
+    assert fragments.nameless_agree(_row(None, dob=dt.date(1996, 3, 20)), record)
+    assert fragments.nameless_agree(record, _row(None, phones=["+44 7700 900867"]))
+    # a home is not enough (a family shares one), and two names are for names_agree
+    assert not fragments.nameless_agree(_row(None, address="1 Mill Road"), record)
+    assert not fragments.nameless_agree(_row("T CAMPBELL", dob=dt.date(1996, 3, 20)), record)
+
+
 def test_close_dates_are_one_slip_apart_not_months() -> None:
     assert fragments.close_dates("1988-04-14", "1988-04-14")
     assert fragments.close_dates("1988-04-11", "1988-11-04")  # day and month swapped

@@ -14,7 +14,8 @@ event) lists a record joins the cluster of a subject of that record when
 
 - their names agree (the same forename and surname groups, either order, or
   one slip in one of the two; or the same surname with a forename missing or
-  only an initial that agrees);
+  only an initial that agrees), or, one of them recorded without a name, they
+  have the same date of birth, a phone, a vehicle or the nominal in common;
 - the agreement is unambiguous both ways: no other cluster among the listed
   record's subjects has a name that agrees, and no other cluster among the
   lister's subjects (two Tariq HUSSAINs in one record, a father and a son, stop
@@ -61,6 +62,8 @@ COLUMNS = (
     "nominal",
     "nominal_system",
     "dob",
+    "phones",
+    "vehicles",
 )
 """The feature columns this pass reads."""
 
@@ -68,6 +71,7 @@ SAME_NAMES = "the same forename and surname"
 SWAPPED = "the same forename and surname, the other way round"
 ONE_SLIP = "the same forename and surname, one of them with one slip"
 SURNAME = "the same surname, the forename missing or an initial that agrees"
+NAMELESS = "no name on one side; the same {}"
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,21 @@ def names_agree(a: Mapping[str, Any], b: Mapping[str, Any]) -> str | None:
     return SURNAME
 
 
+def nameless_agree(a: Mapping[str, Any], b: Mapping[str, Any]) -> str | None:
+    """For a subject recorded without a name: the same date of birth, phone, vehicle or
+    nominal as the other (not a home, which a family shares), or None."""
+    if (a["fn"] or a["sn"]) and (b["fn"] or b["sn"]):
+        return None
+    if a["dob"] and a["dob"] == b["dob"]:
+        return NAMELESS.format("date of birth")
+    for column, what in (("phones", "phone"), ("vehicles", "vehicle")):
+        if set(a[column] or ()) & set(b[column] or ()):
+            return NAMELESS.format(what)
+    if a["nominal"] and a["nominal"] == b["nominal"]:
+        return NAMELESS.format("nominal")
+    return None
+
+
 def listings(table: pa.Table, among: set[int] | None = None) -> list[Listing]:
     """Every pair of subjects, one in an item that lists the other's record, whose names
     agree; with ``among``, only the pairs with at least one side in it (read without
@@ -148,7 +167,7 @@ def listings(table: pa.Table, among: set[int] | None = None) -> list[Listing]:
             for right in of_item.get(record, ()):
                 if among is not None and not {left["unique_id"], right["unique_id"]} & among:
                     continue
-                names = names_agree(left, right)
+                names = names_agree(left, right) or nameless_agree(left, right)
                 if names is not None:
                     found.append(
                         Listing(left["unique_id"], right["unique_id"], left["item"], record, names)
