@@ -40,6 +40,7 @@ from threadline.resolve.backends import make_backend
 from threadline.resolve.features import SubjectRow
 from threadline.resolve.identifiers import (
     Occurrence,
+    PlaceKeys,
     classify,
     display,
     entity_id,
@@ -57,7 +58,7 @@ from threadline.resolve.mentions import (
     read_mentions,
 )
 from threadline.resolve.text_people import TextPerson, text_people
-from threadline.store.bulk import copy_rows
+from threadline.store.bulk import copy_rows, indexes_set_aside
 from threadline.store.entity_models import Entity, EntityLink, EntityMember, ResolutionRun
 from threadline.store.models import (
     Action,
@@ -235,6 +236,40 @@ def _insert(session: Session, table: type[Any], rows: list[dict[str, Any]]) -> N
         copy_rows(session, table, columns, (tuple(row[c] for c in columns) for row in rows))
 
 
+MEMBER_COLUMNS = (
+    "entity_id",
+    "kind",
+    "ref",
+    "via",
+    "record_id",
+    "operation_id",
+    "span_start",
+    "span_end",
+    "text",
+    "fingerprint",
+)
+ENTITY_COLUMNS = ("id", "type", "label", "key", "detail")
+LINK_COLUMNS = (
+    "entity_id",
+    "left_kind",
+    "left_ref",
+    "right_kind",
+    "right_ref",
+    "source",
+    "match_weight",
+    "match_probability",
+    "evidence",
+)
+Row = tuple[Any, ...]
+"""A row as the bulk path takes it, in the order of one of the column lists above: a
+member is 120 bytes as a tuple against 272 as a dict, and a million subjects give
+two million members."""
+
+
+def _insert_members(session: Session, rows: Iterable[Row]) -> None:
+    copy_rows(session, EntityMember, MEMBER_COLUMNS, rows)
+
+
 def _member(
     entity: str,
     kind: str,
@@ -246,19 +281,20 @@ def _member(
     span: tuple[int, int] | None = None,
     text: str | None = None,
     fingerprint: str | None = None,
-) -> dict[str, Any]:
-    return {
-        "entity_id": entity,
-        "kind": kind,
-        "ref": ref,
-        "via": via,
-        "record_id": record_id,
-        "operation_id": operation_id,
-        "span_start": span[0] if span else None,
-        "span_end": span[1] if span else None,
-        "text": text,
-        "fingerprint": fingerprint,
-    }
+) -> Row:
+    """An ``entity_members`` row (``MEMBER_COLUMNS``)."""
+    return (
+        entity,
+        kind,
+        ref,
+        via,
+        record_id,
+        operation_id,
+        span[0] if span else None,
+        span[1] if span else None,
+        text,
+        fingerprint,
+    )
 
 
 class ResolveStage:
@@ -352,6 +388,9 @@ class ResolveStage:
         result = engine.resolve_all(
             backend, table, model, must=must, cannot=cannot, progress=progress
         )
+        # Scoring is done: DuckDB's memory (up to its cap) goes back before the writing
+        # builds its rows. Closing twice is harmless (``run`` closes it again).
+        backend.close()
         if result.model is not None:
             people.save_model(result.model, workspace.path / MODEL_FILE)
         progress.start("writing people", None)
@@ -360,7 +399,8 @@ class ResolveStage:
             session.execute(delete(EntityLink))
             session.execute(delete(EntityMember))
             session.execute(delete(Entity))
-            written = _write_people(session, subjects, table, result.groups, result.joins)
+            with indexes_set_aside(session, Entity, EntityMember, EntityLink):
+                written = _write_people(session, subjects, table, result.groups, result.joins)
             progress.start("joining mentions", None)
             mentions = read_mentions(session)
             joined = _write_person_mentions(session, subjects, table, mentions, None)
@@ -679,85 +719,102 @@ def _write_people(
     *,
     old_links: list[dict[str, Any]] | None = None,
 ) -> int:
-    """Person entities for ``groups`` (row numbers), with their members and joins."""
+    """Person entities for ``groups`` (row numbers), with their members and joins.
+
+    Rows go to the bulk path as tuples, members and joins streamed as they
+    are made (entities first, for the members' foreign key), not held all at
+    once: two million members and half a million joins at a million subjects.
+    """
     by_row: dict[int, SubjectRow] = (
         subjects if isinstance(subjects, dict) else dict(enumerate(subjects))
     )
-    rows_needed = sorted({r for g in groups for r in g})
-    fingerprints = _fingerprints(table, rows_needed)
-    group_of = {row: index for index, group in enumerate(groups) for row in group}
     joins_of: dict[int, list[engine.PersonEdge]] = defaultdict(list)
+    group_of = {row: index for index, group in enumerate(groups) for row in group}
     for join in joins:
         joins_of[group_of[join.left]].append(join)
-    entity_of_ref: dict[str, str] = {}
-    entity_rows, member_rows, link_rows = [], [], []
+    del group_of
+    eids: list[str] = []
+    entity_rows: list[Row] = []
     for index, group in enumerate(groups):
-        members = [by_row[r] for r in group]
-        eid = entity_id("person", min(s.ref for s in members))
-        names = Counter(str(s.name) for s in members if s.name)
-        label = (
-            max(names, key=lambda n: (names[n], len(n), n))
-            if names
-            else min(s.ref for s in members)
-        )
-        weights = [j.weight for j in joins_of.get(index, []) if not math.isinf(j.weight)]
+        refs = [by_row[r].ref for r in group]
+        eid = entity_id("person", min(refs))
+        eids.append(eid)
+        names = Counter(str(n) for n in (by_row[r].name for r in group) if n)
+        label = max(names, key=lambda n: (names[n], len(n), n)) if names else min(refs)
+        weights = [j.weight for j in joins_of.get(index, ()) if not math.isinf(j.weight)]
         entity_rows.append(
-            {
-                "id": eid,
-                "type": "person",
-                "label": label,
-                "key": None,
-                "detail": {"weakest_join": min(weights) if weights else None},
-            }
+            (eid, "person", label, None, {"weakest_join": min(weights) if weights else None})
         )
-        for row, s in zip(group, members, strict=True):
-            entity_of_ref[s.ref] = eid
-            member_rows.append(
-                _member(
+    copy_rows(session, Entity, ENTITY_COLUMNS, entity_rows)
+    del entity_rows
+
+    def members() -> Iterable[Row]:
+        rows = sorted({r for g in groups for r in g})
+        fingerprints = _fingerprints(table, rows)
+        for eid, group in zip(eids, groups, strict=True):
+            for row in group:
+                s = by_row[row]
+                yield (
                     eid,
                     "subject",
                     s.ref,
-                    record_id=s.record_id,
-                    operation_id=s.operation,
-                    fingerprint=fingerprints.get(row),
+                    None,
+                    s.record_id,
+                    s.operation,
+                    None,
+                    None,
+                    None,
+                    fingerprints.get(row),
                 )
-            )
-        for j in joins_of.get(index, []):
-            link_rows.append(
-                {
-                    "entity_id": eid,
-                    "left_kind": "subject",
-                    "left_ref": by_row[j.left].ref,
-                    "right_kind": "subject",
-                    "right_ref": by_row[j.right].ref,
-                    "source": _join_source(j.evidence),
-                    "match_weight": None if math.isinf(j.weight) else j.weight,
-                    "match_probability": j.probability,
-                    "evidence": j.evidence,
-                }
-            )
-    for link in old_links or []:
-        owner = entity_of_ref.get(link["left_ref"])
-        if owner is not None and entity_of_ref.get(link["right_ref"]) == owner:
-            link_rows.append({**link, "entity_id": owner})
-    _insert(session, Entity, entity_rows)
-    _insert(session, EntityMember, member_rows)
-    _insert(session, EntityLink, link_rows)
-    return len(entity_rows)
+
+    _insert_members(session, members())
+    entity_of_ref: dict[str, str] = {}
+    if old_links:
+        entity_of_ref = {by_row[r].ref: eid for eid, g in zip(eids, groups, strict=True) for r in g}
+
+    def links() -> Iterable[Row]:
+        for index, eid in enumerate(eids):
+            for j in joins_of.get(index, ()):
+                yield (
+                    eid,
+                    "subject",
+                    by_row[j.left].ref,
+                    "subject",
+                    by_row[j.right].ref,
+                    _join_source(j.evidence),
+                    None if math.isinf(j.weight) else j.weight,
+                    j.probability,
+                    j.evidence,
+                )
+        for link in old_links or []:
+            owner = entity_of_ref.get(link["left_ref"])
+            if owner is not None and entity_of_ref.get(link["right_ref"]) == owner:
+                yield tuple({**link, "entity_id": owner}[c] for c in LINK_COLUMNS)
+
+    copy_rows(session, EntityLink, LINK_COLUMNS, links())
+    return len(eids)
+
+
+FINGERPRINT_CHUNK = 50_000
 
 
 def _fingerprints(table: pa.Table, rows: list[int]) -> dict[int, str]:
-    """A short hash of each row's compared features, to tell later what changed."""
+    """A short hash of each row's compared features, to tell later what changed.
+
+    In chunks of rows: the whole table as Python values at once (33 columns of
+    a million rows) was gigabytes.
+    """
     import hashlib
 
-    if not rows:
-        return {}
-    picked = table.take(pa.array(rows, pa.int64())).drop_columns(["unique_id"])
-    columns = [picked[name].to_pylist() for name in sorted(picked.column_names)]
-    return {
-        row: hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
-        for row, values in zip(rows, zip(*columns, strict=True), strict=True)
-    }
+    found: dict[int, str] = {}
+    names = sorted(n for n in table.column_names if n != "unique_id")
+    for start in range(0, len(rows), FINGERPRINT_CHUNK):
+        chunk = rows[start : start + FINGERPRINT_CHUNK]
+        picked = table.take(pa.array(chunk, pa.int64())).select(names)
+        columns = [picked[name].to_pylist() for name in names]
+        for row, values in zip(chunk, zip(*columns, strict=True), strict=True):
+            found[row] = hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
+    return found
 
 
 def _write_person_mentions(
@@ -776,7 +833,12 @@ def _write_person_mentions(
         session.execute(gone)
     else:
         for chunk in _chunks(sorted(records)):
-            session.execute(gone.where(EntityMember.record_id.in_(chunk)))
+            _delete_members(
+                session,
+                EntityMember.kind == "mention",
+                EntityMember.record_id.in_(chunk),
+                Entity.type == "person",
+            )
     wanted = [m for m in mentions if m.type == "person"]
     if not wanted:
         return 0
@@ -815,7 +877,7 @@ def _write_person_mentions(
         )
         for mention_id, (entity, rule) in sorted(joined.items())
     ]
-    _insert(session, EntityMember, rows)
+    _insert_members(session, rows)
     # A person of the text whose mentions all went (re-extracted, or now joined to a subject's).
     members = select(EntityMember.id).where(EntityMember.entity_id == Entity.id).exists()
     session.execute(
@@ -902,7 +964,7 @@ def _write_keyed(
     counts: Counter[str] = Counter()
     known: dict[str, bool] = {}
     new_entities: list[dict[str, Any]] = []
-    rows: list[dict[str, Any]] = []
+    rows: list[Row] = []
     for kind, key, occurrence in _identifier_items(session, subjects, mentions, since):
         eid = entity_id(kind, key)
         if eid not in known:
@@ -914,14 +976,14 @@ def _write_keyed(
                 counts[f"{kind}_entities"] += 1
         rows.append(_occurrence_member(eid, occurrence))
     _insert(session, Entity, new_entities)
-    _insert(session, EntityMember, rows)
+    _insert_members(session, rows)
     counts["location_entities"] += _write_places(
         session, _place_items(session, subjects, mentions, since), lookup=since is not None
     )
     return dict(counts)
 
 
-def _occurrence_member(eid: str, o: Occurrence) -> dict[str, Any]:
+def _occurrence_member(eid: str, o: Occurrence) -> Row:
     return _member(
         eid,
         o.kind,
@@ -948,14 +1010,29 @@ def _forget_changed_items(session: Session, since: Watermark) -> None:
                 EntityMember.entity_id.in_(select(Entity.id).where(Entity.type.in_(KEYED_TYPES))),
             )
         )
-    changed_records = select(Record.id).where(since.records())
-    session.execute(
-        delete(EntityMember).where(
-            EntityMember.kind == "mention",
-            EntityMember.record_id.in_(changed_records),
-            EntityMember.entity_id.in_(select(Entity.id).where(Entity.type.in_(KEYED_TYPES))),
-        )
+    _delete_members(
+        session,
+        EntityMember.kind == "mention",
+        EntityMember.record_id.in_(select(Record.id).where(since.records())),
+        Entity.type.in_(KEYED_TYPES),
     )
+
+
+def _delete_members(session: Session, *where: ColumnElement[bool]) -> None:
+    """Delete the members ``where`` says (conditions on the member and its entity).
+
+    Written as a join that finds the members' ids first: as ``entity_id IN
+    (SELECT ... entities of a type)``, SQLite's planner, once it has statistics
+    (``ANALYZE``), walked every person's members through the entity-id index
+    (2.3 s at 100,000 subjects for 900 records) instead of the few members of
+    the records (0.1 s; ``EXPLAIN QUERY PLAN``, docs/resolution.md). The join
+    is planned from the members' side with statistics or without.
+    """
+    query = select(EntityMember.id).join(Entity, Entity.id == EntityMember.entity_id).where(*where)
+    ids = list(session.scalars(query))
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        session.execute(delete(EntityMember).where(EntityMember.id.in_(chunk)))
 
 
 def _write_places(
@@ -970,8 +1047,10 @@ def _write_places(
     """
     keyed: list[tuple[list[str], Occurrence]] = []
     codes: list[str | None] = []
-    for address, postcode, occurrence in items:
-        written_keys = _place_keys(address, postcode)
+    listed = list(items)
+    keys_of_address = _keys_of_addresses({(a, p) for a, p, _ in listed})
+    for address, postcode, occurrence in listed:
+        written_keys = keys_of_address[(address, postcode)]
         if names := place_key_names(written_keys):
             keyed.append((names, occurrence))
             codes.append(written_keys.postcode)
@@ -1007,7 +1086,7 @@ def _write_places(
             keys_of[place].add(name)
     new_entities: dict[str, dict[str, Any]] = {}
     merges: list[tuple[str, str]] = []
-    members: list[dict[str, Any]] = []
+    members: list[Row] = []
     for place, keys in keys_of.items():
         target = entity_id("location", place)
         merged = sorted({existing[k] for k in keys if k in existing})
@@ -1039,7 +1118,7 @@ def _write_places(
         )
         session.execute(delete(EntityLink).where(EntityLink.entity_id == old))
         session.execute(delete(Entity).where(Entity.id == old))
-    _insert(session, EntityMember, members)
+    _insert_members(session, members)
     for target, (detail, codes_now) in postcodes.items():
         session.execute(
             update(Entity)
@@ -1047,6 +1126,32 @@ def _write_places(
             .values(detail={**detail, "postcodes": sorted(codes_now)})
         )
     return len(keys_of) - len(old_entities)
+
+
+PARALLEL_ADDRESSES = 20_000
+"""Distinct addresses from which their keys are parsed in worker processes."""
+
+
+def _keys_of_addresses(
+    addresses: set[tuple[str | None, str | None]],
+) -> dict[tuple[str | None, str | None], PlaceKeys]:
+    """Each distinct (address, postcode)'s keys, on every core when there are many (a
+    million subjects write some 400,000 addresses, parsed at about 70 µs each)."""
+    ordered = sorted(addresses, key=lambda ap: (ap[0] or "", ap[1] or ""))
+    workers = os.cpu_count() or 1
+    if workers < 2 or len(ordered) < PARALLEL_ADDRESSES:
+        return {ap: _place_keys(*ap) for ap in ordered}
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(ordered) // (workers * 4))
+    chunks = [ordered[i : i + size] for i in range(0, len(ordered), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        found = [keys for part in pool.map(_parse_addresses, chunks) for keys in part]
+    return dict(zip(ordered, found, strict=True))
+
+
+def _parse_addresses(addresses: list[tuple[str | None, str | None]]) -> list[PlaceKeys]:
+    return [place_keys(address, postcode) for address, postcode in addresses]
 
 
 def _place_postcodes(

@@ -43,11 +43,16 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+"""One encoder for every value: ``json.dumps`` with options builds a new one per call
+(a tenth of the time of encoding a join's evidence, for millions of rows)."""
+
+
 def json_dumps(value: Any) -> str:
     """JSON for JSON columns; the empty values most rows carry skip the encoder."""
     if not value and isinstance(value, list | dict):
         return "[]" if isinstance(value, list) else "{}"
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 def make_engine(url: str) -> Engine:
