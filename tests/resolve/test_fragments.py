@@ -189,3 +189,22 @@ def test_the_stage_joins_a_listed_fragment_and_says_why(
     assert link.source == "listed"
     assert link.evidence["listed"]["level"] == "ACT-1 lists INT-1"
     assert {link.left_ref, link.right_ref} == {"INT-1/S1", "ACT-1/S1"}
+
+
+def test_an_opportunitys_explanation_says_when_listed_records_joined_the_person() -> None:
+    from threadline.analyse.opportunities.explain import resolution
+    from threadline.analyse.opportunities.terms import EntityFacts, Material
+
+    facts = EntityFacts("E-1", "person", "Hassan MOHAMUD", None)
+    facts.subject_refs = {"INT-1/S1", "ACT-1/S1"}
+    material = Material({}, {}, {}, {"E-1": facts}, [], {})
+    assert "lists the other's record" not in resolution(material, "E-1")
+    facts.join_sources = {"listed"}
+    text = resolution(material, "E-1")
+    assert "joined by an analyst's judgement, exact keys or listed records only" in text
+    assert "lists the other's record under the same name" in text
+    facts.join_sources = {"model", "listed"}
+    facts.weakest = (9.5, 0.998, "INT-1/S1", "INT-2/S1")
+    text = resolution(material, "E-1")
+    assert "weakest join is INT-1/S1 ~ INT-2/S1" in text
+    assert "lists the other's record under the same name" in text

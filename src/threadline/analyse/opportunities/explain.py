@@ -155,19 +155,28 @@ def resolution(material: Material, entity_id: str) -> str:
         if entity.mentions
         else ""
     )
+    # Fragments joined because one's record is listed by the other's action, event or
+    # record (resolve/fragments.py): no model weight, so say so rather than hide them.
+    listed = (
+        "; some subjects joined because an action, event or record lists the other's "
+        "record under the same name (see `threadline explain`)"
+        if "listed" in entity.join_sources
+        else ""
+    )
     if entity.weakest is None:
         how = (
             "made of one subject"
             if subjects <= 1
-            else "joined by an analyst's judgement or exact keys only"
+            else "joined by an analyst's judgement, exact keys or listed records only"
         )
-        return f"{name}: {_plural(subjects, 'subject')}, {how}{text}."
+        return f"{name}: {_plural(subjects, 'subject')}, {how}{listed}{text}."
     weight, probability, left, right = entity.weakest
     strength = "a weak join: check it" if (probability or 0) < 0.9 else "a strong join"
     weight_text = f"match weight {weight:.1f}, " if weight is not None else ""
     return (
         f"{name}: {_plural(subjects, 'subject')} joined by the resolution model; the weakest "
-        f"join is {left} ~ {right} ({weight_text}probability {probability:.3f}: {strength}){text}."
+        f"join is {left} ~ {right} ({weight_text}probability {probability:.3f}: {strength})"
+        f"{listed}{text}."
     )
 
 
