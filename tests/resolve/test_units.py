@@ -127,7 +127,14 @@ def test_place_keys_read_the_building_not_the_flat_or_the_town() -> None:
     assert place_keys("12 Mill Road, RV6 1AA", None).postcode == "RV6 1AA"
     # A street without a number after a premises name is an area, not a key.
     park = place_keys("Bramble Rec, Bramble Close, Riverton", None)
-    assert (park.premises, park.street) == ("bramble rec", None)
+    assert (park.premises, park.street, park.road) == ("bramble rec", None, "bramble close")
+    assert place_keys("Mumtaz Takeaway, Riverton", None).road is None  # a town is no road
+    assert place_key_names(place_keys("Regal Cabs, 10 Mill Rd", None), "OP") == [
+        "street:10 mill road",
+        "branch:regal cabs@mill road",
+        "local:OP:regal cabs",
+        "premises:regal cabs",
+    ]
     assert place_key_names(place_keys("Flat 5, 12 Mill Road", None)) == [
         "street:12 mill road/flat 5"
     ]
@@ -167,6 +174,59 @@ def test_a_chains_name_does_not_merge_its_branches() -> None:
         ]
     )
     assert groups == [["a"], ["b", "m"], ["c"]]
+
+
+def _in(ref: str, operation: str, record: str | None = None) -> Occurrence:
+    return Occurrence("mention", ref, "text", record or ref, operation, ref)
+
+
+def test_a_chains_branch_is_told_by_its_street_or_by_the_one_its_operation_knows() -> None:
+    groups = _groups(
+        [
+            ("Regal Cabs, 10 Holme Avenue", None, _in("a", "OP1")),
+            ("Regal Cabs, 3 Mill Road", None, _in("b", "OP2")),
+            # the street without a number tells the branch, whatever the operation
+            ("Regal Cabs, Holme Ave", None, _in("c", "OP3")),
+            ("REGAL CABS, MILL ROAD, RIVERTON", None, _in("d", "OP1")),
+            # the name alone: the one branch its operation knows ...
+            ("Regal Cabs", None, _in("e", "OP2")),
+            # ... else a place of its own in that operation, never joined across operations
+            ("Regal Cabs", None, _in("f", "OP4")),
+            ("Regal Cabs", None, _in("g", "OP4")),
+            ("Regal Cabs", None, _in("h", "OP5")),
+        ]
+    )
+    assert groups == [["a", "c"], ["b", "d", "e"], ["f", "g"], ["h"]]
+    # An operation that knows two branches cannot tell which one the name alone means.
+    groups = _groups(
+        [
+            ("Regal Cabs, 10 Holme Avenue", None, _in("a", "OP1")),
+            ("Regal Cabs, Mill Road", None, _in("b", "OP1")),
+            ("Regal Cabs", None, _in("c", "OP1")),
+        ]
+    )
+    assert groups == [["a"], ["b"], ["c"]]
+    # Two numbers on one street are two buildings: the street alone tells neither.
+    groups = _groups(
+        [
+            ("Regal Cabs, 10 Mill Road", None, _in("a", "OP1")),
+            ("Regal Cabs, 80 Mill Road", None, _in("b", "OP2")),
+            ("Regal Cabs, Mill Road", None, _in("c", "OP3")),
+        ]
+    )
+    assert groups == [["a"], ["b"], ["c"]]
+
+
+def test_a_premises_known_at_one_place_is_one_place_in_every_operation() -> None:
+    groups = _groups(
+        [
+            ("Lucky Kebab House, 127 Bank Terrace", None, _in("a", "OP1")),
+            ("Lucky Kebab House, 127 Bank Terr", "CQ5 8ZU", _in("b", "OP2")),
+            ("Lucky Kebab House, Bank Terrace", None, _in("c", "OP3")),
+            ("Lucky Kebab House", None, _in("d", "OP4")),
+        ]
+    )
+    assert groups == [["a", "b", "c", "d"]]
 
 
 def test_a_new_key_that_renames_a_stored_place_keeps_its_members() -> None:

@@ -159,13 +159,16 @@ class PlaceKeys:
     ``street`` is the building: its number and street (``12 mill road``), never
     a flat or a town; ``unit`` the flat or unit inside it (``flat 5``), a part
     of the key that does not decide the building; ``premises`` a business's or
-    a public place's name; ``postcode`` the full postcode.
+    a public place's name; ``postcode`` the full postcode; ``road`` the street
+    a premises name is written with when no number is (``Regal Cabs, Mill
+    Road``): not a building, but it tells one branch of a chain from another.
     """
 
     street: str | None
     premises: str | None
     postcode: str | None
     unit: str | None = None
+    road: str | None = None
 
 
 def _split_unit(part: str) -> tuple[str | None, str]:
@@ -183,20 +186,36 @@ def _building(part: str) -> str:
     return " ".join(words[: last + 1]) if last is not None else part
 
 
+def _road(part: str) -> str | None:
+    """The street a part names without a number (``mill road``), or None (a town, a name)."""
+    words = part.split()
+    last = max((i for i, w in enumerate(words) if i > 0 and w in STREET_TYPES), default=None)
+    return " ".join(words[: last + 1]) if last is not None else None
+
+
+def road_of(building: str) -> str:
+    """The street of a building key: ``12a mill road`` and ``12 14 mill road`` are ``mill road``."""
+    words = building.split()
+    while len(words) > 1 and any(c.isdigit() for c in words[0]):
+        words = words[1:]
+    return " ".join(words)
+
+
 def place_keys(address: str | None, postcode: str | None) -> PlaceKeys:
     """The keys of a place as written: building (number and street), unit, premises, postcode.
 
     ``Flat 5, 12 Mill Road`` is the building ``12 mill road`` with the unit
     ``flat 5``; ``Silver News, 58, Orchard Close`` the premises ``silver news``
-    in the building ``58 orchard close``. Parts after the building (a town) and
-    a street without a number after a premises name (``Bramble Rec, Bramble
-    Close``) are left out: they name an area, not a place. A part without a
-    number before any building is a premises name (``Moor Park``, or a bare
-    ``Station Road``). A postcode written in the address counts as the postcode.
+    in the building ``58 orchard close``. Parts after the building (a town) are
+    left out. A street without a number after a premises name (``Bramble Rec,
+    Bramble Close``) is no building: it is kept as the premises' ``road``. A
+    part without a number before any building is a premises name (``Moor
+    Park``, or a bare ``Station Road``). A postcode written in the address
+    counts as the postcode.
     """
     parts = [normalise_text_key(p) for p in (address or "").split(",")]
     code = normalise_postcode(postcode) if postcode else None
-    unit = premises = street = pending = None
+    unit = premises = street = pending = road = None
     for part in parts:
         if not part:
             continue
@@ -220,54 +239,103 @@ def place_keys(address: str | None, postcode: str | None) -> PlaceKeys:
             street = _building(part)
         elif premises is None:
             premises = part
-    return PlaceKeys(street, premises, code, unit if street else None)
+        elif road is None:
+            road = _road(part)
+    return PlaceKeys(street, premises, code, unit if street else None, None if street else road)
 
 
-def place_key_names(keys: PlaceKeys) -> list[str]:
-    """Prefixed keys (``street:12 mill road/flat 5``, ``premises:...``, ``postcode:...``).
+def place_key_names(keys: PlaceKeys, operation: str | None = None) -> list[str]:
+    """Prefixed keys, the one that decides the occurrence's place first.
 
-    A flat is its building's key with the unit after a slash: two flats of one
-    building are two places, and ``flat 5`` never names anything on its own.
-    Without a building or a premises name, the full postcode keys the place.
+    - ``street:12 mill road/flat 5``: a building, with a flat after a slash
+      (two flats of one building are two places; ``flat 5`` alone names nothing);
+    - ``branch:regal cabs@mill road``: a premises name and its street, with or
+      without a number;
+    - ``local:OP:regal cabs``: a premises name as the operation ``OP`` writes
+      it (an operation that knows one Regal Cabs means that one by the name alone);
+    - ``premises:regal cabs``: the name anywhere;
+    - ``postcode:RV6 1AA``, only without a building or a premises name.
+
+    Which of these join their occurrences is decided by :func:`link_place_keys`.
     """
     names = []
     if keys.street:
         names.append(f"street:{keys.street}/{keys.unit}" if keys.unit else f"street:{keys.street}")
     if keys.premises:
+        road = road_of(keys.street) if keys.street else keys.road
+        if road:
+            names.append(f"branch:{keys.premises}@{road}")
+        if operation:
+            names.append(f"local:{operation}:{keys.premises}")
         names.append(f"premises:{keys.premises}")
     if not names and keys.postcode:
         names.append(f"postcode:{keys.postcode}")
     return names
 
 
-def place_entity_key(names: set[str]) -> str:
-    """The key a place entity is named by: its smallest street line, else premises, else postcode.
+_NAMING_ORDER = ("street:", "premises:", "branch:", "local:", "postcode:")
 
-    ``names`` are prefixed keys (``street:...``, ``premises:...``, ``postcode:...``).
+
+def place_entity_key(names: set[str]) -> str:
+    """The key a place entity is named by: its smallest street line, else premises name,
+    else branch, else the name in one operation, else postcode.
+
+    ``names`` are prefixed keys (``street:...``, ``premises:...``, ...).
     """
-    for prefix in ("street:", "premises:", "postcode:"):
+    for prefix in _NAMING_ORDER:
         chosen = sorted(n for n in names if n.startswith(prefix))
         if chosen:
             return chosen[0]
     raise ValueError("a place needs at least one key")
 
 
+def premises_of(name: str) -> str | None:
+    """The premises name a ``premises:``, ``branch:`` or ``local:`` key is about."""
+    if name.startswith("premises:"):
+        return name[9:]
+    if name.startswith("branch:"):
+        return name[7:].rsplit("@", 1)[0]
+    if name.startswith("local:"):
+        return name[6:].split(":", 1)[1]
+    return None
+
+
+def _site(names: Iterable[str]) -> str | None:
+    """The street an occurrence puts its premises on (its ``branch:`` key), else its building."""
+    branch = next((n for n in names if n.startswith("branch:")), None)
+    return branch or next((n for n in names if n.startswith("street:")), None)
+
+
 def link_place_keys(written: Iterable[list[str]], held: Iterable[set[str]] = ()) -> dict[str, str]:
     """Key name → the entity key of its place: keys written together, or already held together.
 
     ``written`` are the key names of each occurrence, ``held`` those of places
-    already stored. A premises name joins a building only when it is
-    unambiguous: a name written at two different buildings (a chain, ``Golden
-    Spice``) joins neither, so one name never merges two premises; occurrences
-    naming only it stay a place of their own.
+    already stored. Buildings and postcodes always join. A premises name
+    (``premises:``), an operation's use of it (``local:``) and a premises name
+    on a street (``branch:``) join only while they are unambiguous: written on
+    at most one street and at at most one building. So a chain's name
+    (``Golden Spice`` at two buildings) merges none of its branches; an
+    occurrence naming only it is a place of its own, one per operation,
+    unless its operation knows one branch.
     """
     written = list(written)
     groups = [*written, *(sorted(keys) for keys in held)]
+    sites: dict[str, set[str]] = defaultdict(set)
     buildings: dict[str, set[str]] = defaultdict(set)
     for names in groups:
+        site = _site(names)
+        street = next((n.split("/", 1)[0] for n in names if n.startswith("street:")), None)
         for name in names:
-            if name.startswith("premises:"):
-                buildings[name].update(n for n in names if n.startswith("street:"))
+            if name.startswith(("premises:", "local:", "branch:")) and street is not None:
+                buildings[name].add(street)
+            if name.startswith(("premises:", "local:")) and site is not None:
+                sites[name].add(site)
+
+    def joins(name: str) -> bool:
+        if name.startswith(("premises:", "local:", "branch:")):
+            return len(sites[name]) <= 1 and len(buildings[name]) <= 1
+        return True
+
     index: dict[str, int] = {}
     clusters = Clusters()
     for position, names in enumerate(groups):
@@ -277,7 +345,7 @@ def link_place_keys(written: Iterable[list[str]], held: Iterable[set[str]] = ())
                 clusters.add(index[name])
         linked = names
         if position < len(written):  # a stored place stays whole
-            linked = [n for n in names if not n.startswith("premises:") or len(buildings[n]) <= 1]
+            linked = [n for n in names if joins(n)]
         for other in linked[1:]:
             clusters.union(index[linked[0]], index[other])
     by_root: dict[int, set[str]] = defaultdict(set)
@@ -290,18 +358,39 @@ def with_record_context(keyed: list[tuple[list[str], Occurrence]]) -> list[list[
     """Each occurrence's key names, a premises name alone completed from its own record.
 
     ``Golden Spice`` in a record's text, where the record's ``locations`` give
-    ``Golden Spice, 200 Sorrel Terrace``, is that building, even when the name
-    is a chain's.
+    ``Golden Spice, 200 Sorrel Terrace`` (or ``Golden Spice, Sorrel Terrace``),
+    is that place, even when the name is a chain's. So it is where the record
+    gives only the building (``200 Sorrel Terrace``) and Golden Spice is
+    written at that building somewhere in the material.
     """
+
+    def placed(names: list[str]) -> bool:
+        return any(n.startswith(("street:", "branch:")) for n in names)
+
     at: dict[tuple[str, str], list[str]] = {}
+    buildings: dict[str, set[str]] = defaultdict(set)
+    known: set[tuple[str, str]] = set()
     for names, occurrence in keyed:
-        if occurrence.record_id and len(names) > 1:
-            for name in names[1:]:
-                at.setdefault((occurrence.record_id, name), names)
+        street = next((n for n in names if n.startswith("street:")), None)
+        if occurrence.record_id and street is not None:
+            buildings[occurrence.record_id].add(street)
+        for name in names:
+            if name.startswith("premises:") and placed(names):
+                if occurrence.record_id:
+                    at.setdefault((occurrence.record_id, name), names)
+                if street is not None:
+                    known.add((name, street))
     out = []
     for names, occurrence in keyed:
-        if len(names) == 1 and names[0].startswith("premises:") and occurrence.record_id:
-            names = at.get((occurrence.record_id, names[0]), names)
+        premises = next((n for n in names if n.startswith("premises:")), None)
+        if occurrence.record_id and premises is not None and not placed(names):
+            found = at.get((occurrence.record_id, premises))
+            if found is None:
+                there = [b for b in buildings[occurrence.record_id] if (premises, b) in known]
+                if len(there) == 1:
+                    road = road_of(there[0][7:].split("/", 1)[0])
+                    found = [there[0], f"branch:{premises[9:]}@{road}", *names]
+            names = found or names
         out.append(names)
     return out
 
@@ -311,7 +400,7 @@ def group_places(items: Iterable[tuple[str | None, str | None, Occurrence]]) -> 
     keyed = [
         (names, occurrence)
         for address, postcode, occurrence in items
-        if (names := place_key_names(place_keys(address, postcode)))
+        if (names := place_key_names(place_keys(address, postcode), occurrence.operation_id))
     ]
     written = with_record_context(keyed)
     place_of = link_place_keys(written)

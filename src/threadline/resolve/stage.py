@@ -48,6 +48,7 @@ from threadline.resolve.identifiers import (
     link_place_keys,
     place_key_names,
     place_keys,
+    premises_of,
     with_record_context,
 )
 from threadline.resolve.judgements import SAME, active_constraints, judgement_state
@@ -1051,7 +1052,7 @@ def _write_places(
     keys_of_address = _keys_of_addresses({(a, p) for a, p, _ in listed})
     for address, postcode, occurrence in listed:
         written_keys = keys_of_address[(address, postcode)]
-        if names := place_key_names(written_keys):
+        if names := place_key_names(written_keys, occurrence.operation_id):
             keyed.append((names, occurrence))
             codes.append(written_keys.postcode)
     written = with_record_context(keyed)
@@ -1065,6 +1066,7 @@ def _write_places(
                 )
             ):
                 existing[str(key_ref)] = str(eid)
+        existing.update(_stored_branches(session, written))
     old_entities = sorted(set(existing.values()))
     old_keys: dict[str, set[str]] = defaultdict(set)
     for chunk in _chunks(old_entities):
@@ -1152,6 +1154,24 @@ def _keys_of_addresses(
 
 def _parse_addresses(addresses: list[tuple[str | None, str | None]]) -> list[PlaceKeys]:
     return [place_keys(address, postcode) for address, postcode in addresses]
+
+
+def _stored_branches(session: Session, written: Sequence[list[str]]) -> dict[str, str]:
+    """Stored places that hold a premises name written now on some street (``branch:`` keys):
+    whether the name is a chain's depends on them, even when nothing new names them."""
+    names = sorted({p for ns in written for n in ns if (p := premises_of(n)) is not None})
+    found: dict[str, str] = {}
+    for chunk in _chunks(names, 100):
+        wanted = or_(
+            *(EntityMember.ref.startswith(f"branch:{name}@", autoescape=True) for name in chunk)
+        )
+        for key_ref, eid in session.execute(
+            select(EntityMember.ref, EntityMember.entity_id).where(
+                EntityMember.kind == "key", wanted
+            )
+        ):
+            found[str(key_ref)] = str(eid)
+    return found
 
 
 def _place_postcodes(

@@ -26,7 +26,16 @@ ABBREVIATIONS: Final[dict[str, str]] = {
     "gdns": "gardens",
     "gr": "grove",
     "tce": "terrace",
+    "terr": "terrace",
+    "ter": "terrace",
     "pde": "parade",
+    "cresc": "crescent",
+    "crt": "court",
+    "clo": "close",
+    "gro": "grove",
+    "grn": "green",
+    "wk": "walk",
+    "mws": "mews",
 }
 # Abbreviations with a second reading away from the end of a street name:
 # `St Mary's Road` (saint), `Dr Patel Surgery` (doctor).
@@ -49,8 +58,9 @@ def normalise_text_key(raw: str) -> str:
 
     Steps: casefold and strip accents; `&` becomes `and`; apostrophes are
     dropped and other punctuation becomes a space; common street-type
-    abbreviations are expanded (Rd, Ave/Av, Ln, Cres, Sq, Ct, Cl, Pl, Gdns,
-    Gr, Tce, Pde); whitespace collapses to single spaces.
+    abbreviations are expanded (Rd, Ave/Av, Ln, Cres/Cresc, Sq, Ct/Crt,
+    Cl/Clo, Pl, Gdns, Gr/Gro, Tce/Terr/Ter, Pde, Grn, Wk, Mws); whitespace
+    collapses to single spaces.
 
     `St` and `Dr` are expanded to `street` and `drive` only where a street
     type stands: at the end of a comma-separated part of the address, or
