@@ -209,6 +209,29 @@ def test_location_hotspot(workspace: Workspace, tmp_path: Path) -> None:
     assert found["E-L"].facts["victims"] == 3
 
 
+def test_location_hotspot_counts_a_child_written_twice_once(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    w = World()
+    place = {"address": "Regal Cabs, 10 Holme Avenue"}
+    names = {"R1": "STAN Roxana", "R2": "Roxana Stan", "R3": "Amy GREEN", "R4": "Zoe GREEN"}
+    for rid, name in names.items():
+        w.record(
+            rid,
+            date="2004-01-01",
+            locations=[place],
+            subjects=[subject(f"{rid}/V", "victim", name=name)],
+        )
+        w.entity(f"E-{rid}", "person", [("subject", f"{rid}/V", None)])
+    w.entity("E-L", "location", [("record", r, "locations") for r in ("R1", "R2", "R3")])
+    w.entity("E-L2", "location", [("record", r, "locations") for r in ("R1", "R3", "R4")])
+    w.build(workspace, tmp_path)
+    found = findings(workspace, "location-hotspot")
+    # L: four person entities' worth of records but two children; L2: three children
+    assert set(found) == {"E-L2"}
+    assert found["E-L2"].facts["victims"] == 3
+
+
 def test_no_disruption_after_nfa(workspace: Workspace, tmp_path: Path) -> None:
     w = World()
     cases = {

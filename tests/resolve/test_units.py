@@ -217,6 +217,22 @@ def test_a_chains_branch_is_told_by_its_street_or_by_the_one_its_operation_knows
     assert groups == [["a"], ["b"], ["c"]]
 
 
+def test_a_premises_name_alone_joins_the_building_its_record_gives() -> None:
+    groups = _groups(
+        [
+            ("Regal Cabs, 10 Holme Avenue", None, _in("a", "OP1")),
+            ("Regal Cabs, 3 Mill Road", None, _in("b", "OP1")),
+            # the record gives only the building; its text names the premises known there
+            ("10 Holme Avenue", None, _in("c", "OP2", "R1")),
+            ("Regal Cabs", None, _in("d", "OP2", "R1")),
+            # a building where the name is not known tells nothing
+            ("7 Kiln Lane", None, _in("e", "OP3", "R2")),
+            ("Regal Cabs", None, _in("f", "OP3", "R2")),
+        ]
+    )
+    assert groups == [["a", "c", "d"], ["b"], ["e"], ["f"]]
+
+
 def test_a_premises_known_at_one_place_is_one_place_in_every_operation() -> None:
     groups = _groups(
         [

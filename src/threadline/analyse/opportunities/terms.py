@@ -75,6 +75,10 @@ class RecordFacts:
     """(subject ref, role) of the record's subjects."""
     victims: set[str] = field(default_factory=set)
     """The persons (entity ids, or the subject ref when unresolved) of its victim subjects."""
+    victim_names: dict[str, list[tuple[str | None, str | None]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    """Victim person → the name and date of birth (ISO) of its victim subjects here."""
     identifiers: list[tuple[str, str | None]] = field(default_factory=list)
     """(vehicle/phone entity, subject ref or None for text) named in the record."""
 
@@ -288,7 +292,13 @@ def load_material(session: Session, around: Collection[str] | None = None) -> Ma
     owner: dict[str, tuple[str, str | None]] = {}
     """Subject ref → (owner key: ``record:``/``action:``/``event:`` id, role)."""
     subject_rows = select(
-        Subject.ref, Subject.record_id, Subject.action_id, Subject.event_id, Subject.role
+        Subject.ref,
+        Subject.record_id,
+        Subject.action_id,
+        Subject.event_id,
+        Subject.role,
+        Subject.name,
+        Subject.dob,
     )
     found_subjects = (
         session.execute(subject_rows).all()
@@ -298,9 +308,13 @@ def load_material(session: Session, around: Collection[str] | None = None) -> Ma
             *_select(session, subject_rows, Subject.ref, scope.subjects),
         ]
     )
-    for ref, s_record, s_action, s_event, role in found_subjects:
+    written: dict[str, tuple[str | None, str | None]] = {}
+    """Victim subject ref → its name and date of birth."""
+    for ref, s_record, s_action, s_event, role, name, dob in found_subjects:
         if ref in owner:
             continue
+        if role == "victim":
+            written[ref] = (name, dob.isoformat() if dob is not None else None)
         if s_record is not None:
             owner[ref] = ("record:" + s_record, role)
             if s_record in records:
@@ -349,6 +363,7 @@ def load_material(session: Session, around: Collection[str] | None = None) -> Ma
                 entities[person].victim_subject = True
             if key.startswith("record:") and key[7:] in records:
                 records[key[7:]].victims.add(person or ref)
+                records[key[7:]].victim_names[person or ref].append(written[ref])
     for eid, left, right, source, weight, probability in _select(
         session,
         select(
