@@ -106,6 +106,23 @@ def test_addresses_and_streets() -> None:
     assert found[1].detail["postcode"] == "RV6 2AB"
 
 
+def test_a_correspondent_on_an_email_header_is_no_place() -> None:
+    text = (
+        "From: Cindermoor Academy DSL <dsl@academy.example>\n"
+        "to: Riverton Youth Club <club@example.org>\n"
+        "Subject: Concern\n\n"
+        "Seen at Canal Amusements, 238 Slate Row. Reported from: Moorside Youth Club."
+    )
+    found = [(f.type, f.text) for f in places(text)]
+    assert found[:2] == [
+        ("organisation", "Cindermoor Academy"),
+        ("organisation", "Riverton Youth Club"),
+    ]
+    # a header word later in a line of the body is just a word
+    assert ("location", "Canal Amusements, 238 Slate Row") in found
+    assert ("location", "Moorside Youth Club") in found
+
+
 def test_a_surname_that_is_a_street_type_is_still_a_person(extractor: Extractor) -> None:
     [found] = extractor.extract(["Referral from school re Hannah Hill (15) and her friend."])
     assert of_type(found, "person") == ["Hannah Hill"]

@@ -168,7 +168,8 @@ def test_a_chains_name_does_not_merge_its_branches() -> None:
         [
             ("Golden Spice, 200 Sorrel Terrace", None, _occ("a", "R1")),
             ("Golden Spice, 14 Mill Lane", None, _occ("b", "R2")),
-            ("Golden Spice", None, _occ("c", "R3")),
+            # an operation that knows no branch
+            ("Golden Spice", None, Occurrence("record", "c", "locations", "R3", "OP2", "c")),
             # named in the text of a record whose locations give the building
             ("Golden Spice", None, Occurrence("mention", "m", "text", "R2", "OP", "m")),
         ]
@@ -197,7 +198,8 @@ def test_a_chains_branch_is_told_by_its_street_or_by_the_one_its_operation_knows
         ]
     )
     assert groups == [["a", "c"], ["b", "d", "e"], ["f", "g"], ["h"]]
-    # An operation that knows two branches cannot tell which one the name alone means.
+    # An operation that knows two branches cannot tell which one the name alone means:
+    # it joins no place.
     groups = _groups(
         [
             ("Regal Cabs, 10 Holme Avenue", None, _in("a", "OP1")),
@@ -205,7 +207,7 @@ def test_a_chains_branch_is_told_by_its_street_or_by_the_one_its_operation_knows
             ("Regal Cabs", None, _in("c", "OP1")),
         ]
     )
-    assert groups == [["a"], ["b"], ["c"]]
+    assert groups == [["a"], ["b"]]
     # Two numbers on one street are two buildings: the street alone tells neither.
     groups = _groups(
         [

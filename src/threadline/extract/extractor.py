@@ -26,7 +26,7 @@ from threadline.extract.spans import Found
 
 #: Bumped whenever a change to the rules or the model changes what is found,
 #: so that the stage re-extracts every record.
-EXTRACTOR_VERSION: Final = "4"
+EXTRACTOR_VERSION: Final = "5"
 
 #: Pipeline components NER does not need.
 UNUSED_COMPONENTS: Final = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")

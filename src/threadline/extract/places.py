@@ -85,13 +85,39 @@ _ROAD: Final = re.compile(
 )
 
 
+# The lines of an e-mail's header that name its correspondents.
+_CORRESPONDENT_LINE: Final = re.compile(
+    r"^(?:From|To|Cc|Bcc|Reply-To|Sender)[ \t]*:.*$", re.IGNORECASE | re.MULTILINE
+)
+
+
+def _as_correspondent(place: Found) -> Found:
+    """A school or a firm on an e-mail's ``From:`` or ``To:`` line sent or received the
+    message: an organisation, not a place where anything happened."""
+    return Found(
+        place.start,
+        place.end,
+        place.text,
+        "organisation",
+        place.text,
+        "rule:correspondent",
+        place.confidence,
+    )
+
+
 def places(text: str) -> list[Found]:
     """Every named place in ``text``, as ``location`` mentions.
 
     A named place followed by the road it is on (``Moor Park, Moor Lane``) is
-    one mention, keyed by the place's name.
+    one mention, keyed by the place's name. A name on an e-mail header line
+    that names a correspondent (``From: Cindermoor Academy DSL <...>``) is an
+    ``organisation`` mention instead: the sender is not the scene.
     """
-    found = list(_places(text))
+    headers = [m.span() for m in _CORRESPONDENT_LINE.finditer(text)]
+    found = [
+        _as_correspondent(p) if any(a <= p.start < b for a, b in headers) else p
+        for p in _places(text)
+    ]
     merged: list[Found] = []
     for place in found:
         last = merged[-1] if merged else None

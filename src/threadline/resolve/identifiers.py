@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from threadline.domain.normalise import (
@@ -306,6 +306,41 @@ def _site(names: Iterable[str]) -> str | None:
     return branch or next((n for n in names if n.startswith("street:")), None)
 
 
+def _ambiguous(groups: Iterable[Iterable[str]]) -> set[str]:
+    """Premises, branch and local keys written on two streets or at two buildings."""
+    sites: dict[str, set[str]] = defaultdict(set)
+    buildings: dict[str, set[str]] = defaultdict(set)
+    for names in groups:
+        names = list(names)
+        site = _site(names)
+        street = next((n.split("/", 1)[0] for n in names if n.startswith("street:")), None)
+        for name in names:
+            if name.startswith(("premises:", "local:", "branch:")) and street is not None:
+                buildings[name].add(street)
+            if name.startswith(("premises:", "local:")) and site is not None:
+                sites[name].add(site)
+    return {n for n in {*sites, *buildings} if len(sites[n]) > 1 or len(buildings[n]) > 1}
+
+
+def unplaceable(written: Sequence[list[str]], held: Iterable[set[str]] = ()) -> list[bool]:
+    """Which occurrences name a chain only, in an operation that knows two of its branches.
+
+    ``Regal Cabs`` alone, where the operation writes Regal Cabs at 10 Holme
+    Avenue and on Mill Road, is one of them and nobody can say which: such an
+    occurrence joins no place (its mention stays, unjoined), rather than make a
+    place of its own that would count the victims of both, and be called never
+    disrupted when one of them was.
+    """
+    ambiguous = _ambiguous([*written, *(sorted(keys) for keys in held)])
+    return [
+        not any(n.startswith(("street:", "branch:")) for n in names)
+        and bool(names)
+        and names[0].startswith("local:")
+        and names[0] in ambiguous
+        for names in written
+    ]
+
+
 def link_place_keys(written: Iterable[list[str]], held: Iterable[set[str]] = ()) -> dict[str, str]:
     """Key name → the entity key of its place: keys written together, or already held together.
 
@@ -320,21 +355,10 @@ def link_place_keys(written: Iterable[list[str]], held: Iterable[set[str]] = ())
     """
     written = list(written)
     groups = [*written, *(sorted(keys) for keys in held)]
-    sites: dict[str, set[str]] = defaultdict(set)
-    buildings: dict[str, set[str]] = defaultdict(set)
-    for names in groups:
-        site = _site(names)
-        street = next((n.split("/", 1)[0] for n in names if n.startswith("street:")), None)
-        for name in names:
-            if name.startswith(("premises:", "local:", "branch:")) and street is not None:
-                buildings[name].add(street)
-            if name.startswith(("premises:", "local:")) and site is not None:
-                sites[name].add(site)
+    ambiguous = _ambiguous(groups)
 
     def joins(name: str) -> bool:
-        if name.startswith(("premises:", "local:", "branch:")):
-            return len(sites[name]) <= 1 and len(buildings[name]) <= 1
-        return True
+        return name not in ambiguous
 
     index: dict[str, int] = {}
     clusters = Clusters()
@@ -403,6 +427,9 @@ def group_places(items: Iterable[tuple[str | None, str | None, Occurrence]]) -> 
         if (names := place_key_names(place_keys(address, postcode), occurrence.operation_id))
     ]
     written = with_record_context(keyed)
+    dropped = unplaceable(written)
+    keyed = [k for k, drop in zip(keyed, dropped, strict=True) if not drop]
+    written = [w for w, drop in zip(written, dropped, strict=True) if not drop]
     place_of = link_place_keys(written)
     entities: dict[str, KeyedEntity] = {}
     labels: dict[str, Counter[str]] = defaultdict(Counter)

@@ -25,6 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ from threadline.resolve.identifiers import (
     place_key_names,
     place_keys,
     premises_of,
+    unplaceable,
     with_record_context,
 )
 from threadline.resolve.judgements import SAME, active_constraints, judgement_state
@@ -1076,6 +1078,10 @@ def _write_places(
             )
         ):
             old_keys[str(eid)].add(str(key_ref))
+    kept = [not drop for drop in unplaceable(written, old_keys.values())]
+    keyed = list(compress(keyed, kept))
+    written = list(compress(written, kept))
+    codes = list(compress(codes, kept))
     place_of = link_place_keys(written, old_keys.values())
     # The places occurrences or stored places are in, and the keys each holds; a key of
     # a place nothing is in (a chain's name written with two buildings) is not stored.

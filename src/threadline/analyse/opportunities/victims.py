@@ -6,20 +6,26 @@ common name, where joining strangers is the danger), so a girl recorded as
 ``STAN Roxana`` in a crime report and as ``Roxana Stan`` in her statement about
 the same takeaway may be two person entities, and two girls would look like
 three. Among the victims of *one place's* records, the question is narrower:
-two entries that give the same forename and surname (either order, capitals,
-one typing slip or a known variant in either word) and no conflicting date of
-birth are counted as one child. Entries with only a surname or an initial
+two entries that give the same forename and surname (either order, even
+swapped without capitals, one typing slip or a known variant in either word)
+and dates of birth no more than a slip or a month apart, or the same surname,
+the same full date of birth and the same initial (``Niamh``, ``Neve``), are
+counted as one child. Entries with only a surname or an initial
 (``K. SHARMA``) are never folded into another: there is too little to tell.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from threadline.domain.normalise import parse_name
 from threadline.resolve.cluster import Clusters
 from threadline.resolve.spelling import one_slip
 from threadline.resolve.variants import canonical_forename, canonical_surname, fold
+
+SAME_CHILD_DAYS = 31
+"""Dates of birth this far apart may be one child's, recorded from memory."""
 
 Written = tuple[str | None, str | None]
 """A victim subject's name and date of birth (ISO), as written."""
@@ -33,12 +39,18 @@ def _words_agree(a: str, b: str, canonical: str) -> bool:
 
 
 def _dates_agree(a: str | None, b: str | None) -> bool:
-    """Equal, day and month swapped, or one character apart; unknown agrees with anything."""
+    """Equal, day and month swapped, one character apart or within a month (a date
+    recorded from memory); unknown agrees with anything."""
     if a is None or b is None or a == b:
         return True
     if a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
         return True
-    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    if len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 1:
+        return True
+    try:
+        return abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days) <= SAME_CHILD_DAYS
+    except ValueError:
+        return True  # not a date: no evidence either way
 
 
 def _name(raw: str | None) -> tuple[str, str] | None:
@@ -55,6 +67,10 @@ def _name(raw: str | None) -> tuple[str, str] | None:
     return forename, surname
 
 
+def _names_agree(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    return _words_agree(a[0], b[0], "forename") and _words_agree(a[1], b[1], "surname")
+
+
 def _same_child(left: Iterable[Written], right: Iterable[Written]) -> bool:
     right = list(right)
     for name_a, dob_a in left:
@@ -63,11 +79,16 @@ def _same_child(left: Iterable[Written], right: Iterable[Written]) -> bool:
             continue
         for name_b, dob_b in right:
             b = _name(name_b)
+            if b is None:
+                continue
+            if (_names_agree(a, b) or _names_agree(a, (b[1], b[0]))) and _dates_agree(dob_a, dob_b):
+                return True
+            # One surname, one full date of birth, one initial: Niamh and Neve.
             if (
-                b is not None
-                and _words_agree(a[0], b[0], "forename")
+                dob_a is not None
+                and dob_a == dob_b
+                and a[0][0] == b[0][0]
                 and _words_agree(a[1], b[1], "surname")
-                and _dates_agree(dob_a, dob_b)
             ):
                 return True
     return False
