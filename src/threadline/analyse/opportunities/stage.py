@@ -71,8 +71,9 @@ DETECTORS: dict[str, Detector] = {
 }
 assert tuple(DETECTORS) == KINDS
 STAGE = "detect"
-DETECT_VERSION = 2
-"""Raise when what a stored opportunity holds changes: the next run rebuilds whole."""
+DETECT_VERSION = 3
+"""Raise when what a stored opportunity holds changes: the next run rebuilds whole.
+3: location-hotspot counts victims as children (`victims.py`)."""
 FULL_SHARE = 0.5
 """When the scope would read more than this share of the entities, rebuild whole."""
 
