@@ -41,6 +41,19 @@ def test_names_agree_by_group_order_one_slip_or_a_surname_with_an_initial() -> N
     assert fragments.names_agree(_row("Omar ALI"), _row("Omar ALO")) is None
 
 
+def test_a_name_in_one_case_is_read_either_way_round_for_a_slip_or_a_surname() -> None:
+    # Custody writes SURNAME FORENAME in capitals: a slip, or a surname alone, still agrees.
+    mark = _row("THOMPSON, Mark")
+    assert fragments.names_agree(mark, _row("THOMPPSON MARK")) == fragments.ONE_SLIP
+    assert fragments.names_agree(_row("NWOSU SEGUN"), _row("NWISU, Segun")) == fragments.ONE_SLIP
+    assert fragments.names_agree(_row("ISLAM"), _row("ISLAM ARJUN")) == fragments.SURNAME
+    assert fragments.names_agree(_row("ISLAM ARJUN"), _row("A. ISLAM")) == fragments.SURNAME
+    # but not a different forename, nor an initial the other reading does not carry
+    assert fragments.names_agree(mark, _row("THOMPPSON DAVID")) is None
+    assert fragments.names_agree(_row("ISLAM ARJUN"), _row("R. ISLAM")) is None
+    assert fragments.names_agree(_row("ISLAM"), _row("Arjun SHAH")) is None
+
+
 def test_a_subject_without_a_name_agrees_on_a_date_phone_vehicle_or_nominal() -> None:
     record = _row("Tyrone CAMPBELL", dob=dt.date(1996, 3, 20), phones=["07700 900867"])
     assert fragments.nameless_agree(_row(None, dob=dt.date(1996, 3, 20)), record)

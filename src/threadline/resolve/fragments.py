@@ -106,12 +106,26 @@ def names_agree(a: Mapping[str, Any], b: Mapping[str, Any]) -> str | None:
             return SWAPPED
         if (same_fn and one_slip(a["sn"], b["sn"])) or (same_sn and one_slip(a["fn"], b["fn"])):
             return ONE_SLIP
+        # The other way round with one slip: ``THOMPSON, Mark`` and ``THOMPPSON MARK``
+        # (a name in one case has no reliable order).
+        fn_is_sn = a["fn_as_sn"] == b["sn_canon"]
+        sn_is_fn = a["sn_as_fn"] == b["fn_canon"]
+        if (fn_is_sn and one_slip(a["sn"], b["fn"])) or (sn_is_fn and one_slip(a["fn"], b["sn"])):
+            return ONE_SLIP
         return None
-    if a["sn_canon"] != b["sn_canon"]:
-        return None
-    if a["fn"] and b["fn"] and a["fn_initial"] != b["fn_initial"]:
-        return None
-    return SURNAME
+    if not full_a and not full_b:
+        if a["sn_canon"] != b["sn_canon"]:
+            return None
+        if a["fn"] and b["fn"] and a["fn_initial"] != b["fn_initial"]:
+            return None
+        return SURNAME
+    full, part = (a, b) if full_a else (b, a)
+    # A surname alone (or with an initial) that the full name carries, either way round:
+    # ``ISLAM`` and ``ISLAM ARJUN``.
+    for surname, forename in ((full["sn_canon"], full["fn"]), (full["fn_as_sn"], full["sn"])):
+        if surname == part["sn_canon"] and (not part["fn"] or part["fn_initial"] == forename[:1]):
+            return SURNAME
+    return None
 
 
 def nameless_agree(a: Mapping[str, Any], b: Mapping[str, Any]) -> str | None:
