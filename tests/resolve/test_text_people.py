@@ -95,3 +95,16 @@ def test_persons_of_the_text_are_stored_on_both_databases(
     assert person["operations"] == ["CHARD", "CLOVER"]
     assert [m["text"] for m in person["mentions"]] == ["Florin STAN", "STAN", "STAN Florin"]
     assert NAMED_IN_RECORD in vias  # longer than the 40 characters the column once had
+
+
+def test_a_name_one_slip_from_a_subjects_makes_no_person_of_the_text() -> None:
+    from threadline.resolve.engine import features_table
+    from threadline.resolve.features import SubjectRow
+    from threadline.resolve.mentions import misspelt_names
+
+    table = features_table([SubjectRow("R9/S1", "Sean MURPHY", operation="CLOVER")])
+    mentions = [mention(1, "R1", "Seán MIRPHY"), mention(2, "R2", "Florin STAN")]
+    misspelt = misspelt_names(table, mentions)
+    assert misspelt == {1}  # most likely Sean MURPHY mistyped, whoever of that name
+    found = text_people(mentions, misspelt=misspelt)
+    assert [p.label for p in found] == ["Florin STAN"]

@@ -602,3 +602,107 @@ def test_a_nickname_joins_the_person_its_record_names_who_lists_it() -> None:
         1: ("E-R1", rules.FULL_ANYWHERE),
         2: ("E-R1", rules.ALIAS_OF_NAMED_IN_RECORD),
     }
+
+
+def test_said_alike_is_vowels_and_doubled_letters_not_consonants() -> None:
+    from threadline.resolve.spelling import alike_words, sounding
+
+    assert sounding("rasul") == sounding("rasool")  # a transliteration's vowels
+    assert sounding("qader") == sounding("kadir")  # q, c and k are one sound
+    assert sounding("khan") == sounding("kan")  # a silent h
+    assert sounding("ali") is None  # too little left to tell one name from another
+    assert sounding("jones") != sounding("james")
+    assert alike_words("nuri", "noori")
+    assert not alike_words("nuri", "noori", said_from=5)  # a lone word needs more letters
+    assert alike_words("okfor", "okafor")  # one slip
+    assert not alike_words("wright", "white")
+
+
+def test_mentions_join_the_subject_of_their_record_however_its_person_is_written() -> None:
+    from threadline.resolve import mentions as rules
+    from threadline.resolve.engine import features_table
+    from threadline.resolve.mentions import PersonNames, join_person_mentions, name_carriers
+
+    subjects = [
+        SubjectRow("R1/S1", "Aram RASUL", operation="OP1", record_id="R1"),
+        SubjectRow("R2/S1", "Aram RASOOL", operation="OP2", record_id="R2"),
+        SubjectRow("R3/S1", "Jawad NOORI", operation="OP1", record_id="R3"),
+        SubjectRow("R4/S1", "Craig MOORE", operation="OP1", record_id="R4"),
+        SubjectRow("R5/S1", "Paige GREEN", operation="OP1", record_id="R5"),
+        SubjectRow("R5/S2", "Atkinson MARK", operation="OP1", record_id="R5"),
+        SubjectRow("R6/S1", "Adebayo OKAFOR", operation="OP1", record_id="R6"),
+        SubjectRow("R7/S1", "Florin IONESCU", operation="OP1", record_id="R7"),
+        SubjectRow("R7/S2", "Marius IONESCU", operation="OP1", record_id="R7"),
+    ]
+    entity_of = {s.ref: "E-" + s.ref.split("/")[0] for s in subjects}
+    entity_of["R2/S1"] = "E-R1"  # one man, written two ways
+    entity_of["R5/S2"] = "E-R5b"
+    entity_of["R7/S2"] = "E-R7b"
+    known = {
+        "E-R1": PersonNames(
+            frozenset({rules.Name.of("Aram RASUL"), rules.Name.of("Aram RASOOL")}), frozenset()
+        ),
+        "E-R4": PersonNames(
+            frozenset({rules.Name.of("Craig MOORE")}), frozenset({rules.nickname_key("Big Man")})
+        ),
+    }
+    mentions = [
+        _mention(1, "R1", "Aram RASOOL"),  # how his person is written elsewhere
+        _mention(2, "R3", "Jawad NURI"),  # said alike
+        _mention(3, "R4", "Big Man"),  # a nickname another of his subjects lists
+        _mention(4, "R5", "P. GREN"),  # an initial and a misspelt surname
+        _mention(5, "R5", "M ATKINSON"),  # a name in capitals read the other way round
+        _mention(6, "R6", "OKFOR"),  # a lone surname, one slip
+        _mention(7, "R7", "IONECU"),  # one slip from two subjects: which one?
+        _mention(8, "R4", "MORE"),  # too short to be said alike alone, but one slip
+    ]
+    local = [s for s in subjects if s.record_id in {m.record_id for m in mentions}]
+    carriers = name_carriers(features_table(subjects), mentions)
+    assert join_person_mentions(mentions, local, entity_of, carriers, {}, known) == {
+        1: ("E-R1", rules.FULL_OF_PERSON_IN_RECORD),
+        2: ("E-R3", rules.FULL_SAID_IN_RECORD),
+        3: ("E-R4", rules.FULL_OF_PERSON_IN_RECORD),
+        4: ("E-R5", rules.INITIAL_ALIKE_IN_RECORD),
+        5: ("E-R5b", rules.INITIAL_ALIKE_IN_RECORD),
+        6: ("E-R6", rules.WORD_ALIKE_IN_RECORD),
+        8: ("E-R4", rules.WORD_ALIKE_IN_RECORD),
+    }
+
+
+def test_a_name_several_people_carry_joins_the_one_seen_at_the_records_place() -> None:
+    from threadline.resolve import mentions as rules
+    from threadline.resolve.engine import features_table
+    from threadline.resolve.mentions import PersonNames, join_person_mentions, name_carriers
+
+    subjects = [
+        SubjectRow("R1/S1", "Hawre ABDULLAH", operation="OP1", record_id="R1"),
+        SubjectRow("R2/S1", "Hawre ABDULLAH", operation="OP1", record_id="R2"),
+        SubjectRow("A1/S1", "H. ABDULLAH", operation="OP1"),
+    ]
+    entity_of = {"R1/S1": "E-1", "R2/S1": "E-2", "A1/S1": "E-2"}
+    known = {
+        "E-1": PersonNames(frozenset(), frozenset(), frozenset({"R1"})),
+        "E-2": PersonNames(frozenset(), frozenset(), frozenset({"R2", "A1"})),
+    }
+    context = {
+        "A1": {rules.PLACE + "E-takeaway"},  # an action about the second, at the takeaway
+        "X1": {rules.PLACE + "E-takeaway"},
+        "X2": {rules.PLACE + "E-takeaway"},
+    }
+    mentions = [
+        _mention(1, "X1", "Hawre ABDULLAH"),  # a full name at the place: the second
+        _mention(2, "X2", "ABDULLAH"),  # a lone word at a place is too little
+        _mention(3, "X3", "Hawre ABDULLAH"),  # named with a companion the text names
+        _mention(4, "X3", "Rocky ZHANG"),
+    ]
+    carriers = name_carriers(features_table(subjects), mentions)
+    joined = join_person_mentions(mentions, [], entity_of, carriers, context, known)
+    assert joined == {1: ("E-2", rules.FULL_WITH_IDENTIFIER)}
+    # A companion the text of X3 names is a subject of a record of the first one.
+    context["R1"] = {rules.PERSON + "E-Z"}
+    entity_of["R1/S2"] = "E-Z"
+    subjects.append(SubjectRow("R1/S2", "Rocky ZHANG", operation="OP1", record_id="R1"))
+    known["E-Z"] = PersonNames(frozenset(), frozenset(), frozenset({"R1"}))
+    carriers = name_carriers(features_table(subjects), mentions)
+    joined = join_person_mentions(mentions, [], entity_of, carriers, context, known)
+    assert joined[3] == ("E-1", rules.FULL_WITH_IDENTIFIER)

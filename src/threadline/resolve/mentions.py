@@ -22,7 +22,7 @@ normalised value like every other occurrence.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from threadline.domain.normalise import parse_name
 from threadline.resolve.features import SubjectRow
-from threadline.resolve.spelling import deletion_keys, one_slip
+from threadline.resolve.spelling import alike_words, deletion_keys, one_slip
 from threadline.resolve.variants import canonical_forename, canonical_surname, fold
 
 
@@ -79,6 +79,58 @@ def read_mentions(session: Session, records: set[str] | None = None) -> list[Men
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class PersonNames:
+    """Every name and nickname the subjects of one person entity are recorded under: a
+    man recorded as ``Aram RASUL`` here and ``Aram RASOOL`` or ``Rasool`` elsewhere is
+    the same man when a record he is a subject of writes either."""
+
+    names: frozenset[Name]
+    aliases: frozenset[str]
+    records: frozenset[str] = frozenset()
+    """The records (actions, events) its subjects are subjects of: where it is seen."""
+
+
+def read_person_names(session: Session, entities: Collection[str]) -> dict[str, PersonNames]:
+    """Entity id → the names, nicknames (``nickname_key``) and records of its subjects."""
+    from threadline.store.entity_models import EntityMember
+    from threadline.store.models import Subject
+
+    names: dict[str, set[Name]] = defaultdict(set)
+    aliases: dict[str, set[str]] = defaultdict(set)
+    records: dict[str, set[str]] = defaultdict(set)
+    ordered = sorted(entities)
+    for start in range(0, len(ordered), 900):
+        chunk = ordered[start : start + 900]
+        # By entity id alone, kind checked here (stage.py's members_of says why).
+        query = (
+            select(
+                EntityMember.entity_id,
+                EntityMember.kind,
+                EntityMember.ref,
+                Subject.name,
+                Subject.aliases,
+            )
+            .join(Subject, Subject.ref == EntityMember.ref)
+            .where(EntityMember.entity_id.in_(chunk))
+        )
+        for entity, kind, ref, name, listed in session.execute(query):
+            if kind != "subject":
+                continue
+            records[str(entity)].add(str(ref).rsplit("/", 1)[0])
+            if name:
+                names[str(entity)].add(Name.of(name))
+            for alias in listed or ():
+                if isinstance(alias, str) and (key := nickname_key(alias)) is not None:
+                    aliases[str(entity)].add(key)
+    return {
+        e: PersonNames(
+            frozenset(names.get(e, ())), frozenset(aliases.get(e, ())), frozenset(records[e])
+        )
+        for e in records
+    }
 
 
 def written_names(text: str) -> tuple[str | None, str | None]:
@@ -169,6 +221,15 @@ class Name:
     def alike(self, other: Name) -> bool:
         """Two full names, each part the same (group) or one slip apart, in either order,
         that are not the same name (``Zoë WIKINSON`` and ``Zoe WILKINSON``)."""
+        return self._parts_agree(other, one_slip)
+
+    def said_alike(self, other: Name) -> bool:
+        """Two full names, each part the same (group), one slip apart or said alike
+        (``spelling.sounding``), in either order, that are not the same name
+        (``Aram RASOOL`` and ``Aram RASUL``, ``Jawad NURI`` and ``Jawad NOORI``)."""
+        return self._parts_agree(other, alike_words)
+
+    def _parts_agree(self, other: Name, close: Callable[[str, str], bool]) -> bool:
         if not (self.full and other.full) or self.readings() & other.readings():
             return False
         assert self.fn and self.sn and other.fn and other.sn
@@ -178,14 +239,28 @@ class Name:
                 a == b
                 or canonical_forename(a) == canonical_forename(b)
                 or canonical_surname(a) == canonical_surname(b)
-                or one_slip(a, b)
-                or one_slip(canonical_forename(a), canonical_forename(b))
-                or one_slip(canonical_surname(a), canonical_surname(b))
+                or close(a, b)
+                or close(canonical_forename(a), canonical_forename(b))
+                or close(canonical_surname(a), canonical_surname(b))
             )
 
         return (part(self.fn, other.fn) and part(self.sn, other.sn)) or (
             part(self.fn, other.sn) and part(self.sn, other.fn)
         )
+
+    def initials(self) -> frozenset[tuple[str | None, str]]:
+        """(The forename's initial, or None, and the surname as written) in either reading
+        of a full name; a surname alone or with an initial in its one reading."""
+        if self.full:
+            assert self.fn is not None and self.sn is not None
+            return frozenset({(self.fn[0], self.sn), (self.sn[0], self.fn)})
+        if self.sn is None:
+            return frozenset()
+        return frozenset({(self.fn[0] if self.fn else None, self.sn)})
+
+    def parts(self) -> frozenset[str]:
+        """Its words as written (folded), an initial left out."""
+        return frozenset(w for w in (self.fn, self.sn) if w and len(w) > 1)
 
 
 @dataclass(frozen=True)
@@ -342,6 +417,43 @@ def name_carriers(table: pa.Table, mentions: Sequence[MentionRow]) -> list[Carri
     ]
 
 
+def misspelt_names(table: pa.Table, mentions: Sequence[MentionRow]) -> set[int]:
+    """The person mentions (ids) of a full name one slip from a name some subject anywhere
+    carries (:meth:`Name.alike`): most likely that person's name mistyped, so not a
+    person of the text (``text_people.py``), even when no rule can tell whose."""
+    named = [(m.id, n) for m in mentions if m.type == "person" and (n := Name.of(m.text)).full]
+    written: set[str] = set()
+    for _, name in named:
+        assert name.fn is not None and name.sn is not None
+        for part in (name.fn, name.sn):
+            written |= {part, canonical_forename(part), canonical_surname(part)}
+    near = _one_slip_from(table, written)
+    if not near:
+        return set()
+    candidates = pa.array(sorted(near), pa.string())
+
+    def close(part: str) -> Any:
+        return pc.or_(
+            pc.is_in(pc.fill_null(table[part], ""), candidates),
+            pc.is_in(pc.fill_null(table[f"{part}_canon"], ""), candidates),
+        )
+
+    rows = table.filter(pc.and_(close("fn"), close("sn"))).select(["fn", "sn"])
+    by_key: dict[str, set[Name]] = defaultdict(set)
+    for fn, sn in zip(rows["fn"].to_pylist(), rows["sn"].to_pylist(), strict=True):
+        carried = Name(fn, sn)
+        if carried.full:
+            for key in deletion_keys(sn) | deletion_keys(fn):
+                by_key[key].add(carried)
+    found: set[int] = set()
+    for mention_id, name in named:
+        assert name.fn is not None and name.sn is not None
+        keys = deletion_keys(name.sn) | deletion_keys(name.fn)
+        if any(name.alike(other) for key in keys for other in by_key.get(key, ())):
+            found.add(mention_id)
+    return found
+
+
 def _one_slip_from(table: pa.Table, words: set[str]) -> set[str]:
     """The names (forenames and surnames, written or grouped) of ``table`` that share a
     deletion key with one of ``words``: candidates to be one slip from them."""
@@ -376,11 +488,30 @@ WORD_WITH_IDENTIFIER = (
     " or person the record names"
 )
 INITIAL_IN_RECORD = "surname and initial of exactly one subject of the same record"
+FULL_OF_PERSON_IN_RECORD = (
+    "full name the person of exactly one subject of the same record is recorded under"
+)
+FULL_SAID_IN_RECORD = "full name said like that of exactly one subject of the same record"
+INITIAL_ALIKE_IN_RECORD = (
+    "surname and initial written or said like those of exactly one subject of the same record"
+)
+WORD_OF_PERSON_IN_RECORD = (
+    "one name or nickname the person of exactly one subject of the same record is recorded under"
+)
+WORD_ALIKE_IN_RECORD = (
+    "one name written or said like that of exactly one person the same record names"
+)
 INITIAL_IN_OPERATION = "surname and initial of exactly one person of the operation"
 WORD_IN_RECORD = "one name, of exactly one subject of the same record"
 WORD_NAMED_IN_RECORD = "one name, of exactly one person the same record names in full"
 ALIAS_OF_NAMED_IN_RECORD = "a nickname only one person the same record names lists as an alias"
 ALIAS_LISTED = "a nickname only one person lists as an alias, a person of the operation"
+
+
+PLACE = "place:"
+"""The prefix of a place (its entity id) in a record's context."""
+PERSON = "person:"
+"""The prefix of a person (its entity id) in a record's context."""
 
 
 @dataclass(frozen=True)
@@ -390,6 +521,22 @@ class _Local:
     entity: str
     name: Name
     aliases: frozenset[str]
+    person: PersonNames
+    """What its person's other subjects are recorded under (its own name included)."""
+
+    def initials_alike(self, initial: str, surname: str) -> bool:
+        """Whether ``J. LIN`` (``initial``, ``surname`` folded) is this subject or its
+        person: the same initial (or none) and a surname the same, one slip from it or
+        said like it, in either reading."""
+        for name in (self.name, *self.person.names):
+            for first, written in name.initials():
+                if first not in (None, initial):
+                    continue
+                if canonical_surname(written) == canonical_surname(surname) or alike_words(
+                    written, surname
+                ):
+                    return True
+        return False
 
 
 def join_person_mentions(
@@ -398,6 +545,7 @@ def join_person_mentions(
     entity_of_subject: dict[str, str],
     carriers: Sequence[Carrier],
     context: Mapping[str, Collection[str]] | None = None,
+    known: Mapping[str, PersonNames] | None = None,
 ) -> dict[int, tuple[str, str]]:
     """Mention id → (entity id, the rule that joined it). The rules, strongest first:
 
@@ -441,6 +589,7 @@ def join_person_mentions(
     (``person:<entity id>``), as ``stage._record_context`` reads them.
     """
     context = context or {}
+    known = known or {}
     local_of: dict[str, list[_Local]] = defaultdict(list)
     for s in subjects:
         entity = entity_of_subject.get(s.ref)
@@ -449,7 +598,11 @@ def join_person_mentions(
         aliases = frozenset(
             key for a in s.aliases if isinstance(a, str) and (key := nickname_key(a)) is not None
         )
-        local_of[s.record_id].append(_Local(entity, Name.of(s.name), aliases))
+        name = Name.of(s.name)
+        own = PersonNames(frozenset({name} if s.name else ()), aliases)
+        person = known.get(entity, own)
+        person = PersonNames(person.names | own.names, person.aliases | own.aliases)
+        local_of[s.record_id].append(_Local(entity, name, aliases, person))
     by_full: dict[tuple[str, str], list[tuple[str | None, str]]] = defaultdict(list)
     by_initial: dict[tuple[str, str], list[tuple[str | None, str]]] = defaultdict(list)
     by_alias: dict[str, list[tuple[str | None, str]]] = defaultdict(list)
@@ -488,6 +641,14 @@ def join_person_mentions(
         keys = deletion_keys(name.sn) | deletion_keys(name.fn)
         return {e for k in keys for n, e in by_key.get((operation, k), ()) if name.alike(n)}
 
+    def word_alike(word: Name, names: Iterable[Name]) -> bool:
+        """A single word one slip from, or (five letters or more) said like, a part of
+        one of ``names``."""
+        written = word.parts()
+        return any(
+            alike_words(w, part, said_from=5) for n in names for part in n.parts() for w in written
+        )
+
     def listed_once(key: str | None, operation: str | None) -> set[str]:
         """A nickname listed by one person of the operation, and by nobody else anywhere."""
         listed = by_alias.get(key or "", [])
@@ -499,30 +660,49 @@ def join_person_mentions(
     ambiguous: list[tuple[MentionRow, set[str], str]] = []
 
     def seen_with(ambiguous: list[tuple[MentionRow, set[str], str]]) -> None:
-        """Join each mention to the one of its candidates seen elsewhere with a vehicle or
-        phone its record names (records of the candidate's subjects, and of the
-        mentions joined to it so far, other than the mention's own)."""
-        if not ambiguous or not context:
+        """Join each mention to the one of its candidates seen elsewhere with a vehicle,
+        phone, place or person its record names (in records of the candidate's
+        subjects, and of the mentions joined to it so far, other than the mention's
+        own). The persons a record names are its subjects' and those its text named
+        so far."""
+        if not ambiguous:
             return
         by_id = {m.id: m for m in mentions}
+        in_text: dict[str, set[str]] = defaultdict(set)
+        for mention_id, (entity, _) in joined.items():
+            in_text[by_id[mention_id].record_id].add(PERSON + entity)
+
+        def named(record: str) -> set[str]:
+            return {*context.get(record, ()), *in_text.get(record, ())}
+
         seen_in: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
 
         def seen(entity: str, record: str) -> None:
-            for value in context.get(record, ()):
+            for value in named(record):
                 seen_in[entity][value].add(record)
 
         for c in carriers:
-            if (entity := entity_of_subject.get(c.ref)) is not None:
-                seen(entity, c.ref.rsplit("/", 1)[0])
+            if (carrier := entity_of_subject.get(c.ref)) is not None:
+                seen(carrier, c.ref.rsplit("/", 1)[0])
+        for person_id, person in known.items():
+            for record in person.records:
+                seen(person_id, record)
         for mention_id, (entity, _) in joined.items():
             seen(entity, by_id[mention_id].record_id)
 
-        def elsewhere(entity: str, record: str) -> bool:
+        def elsewhere(entity: str, record: str, places: bool) -> bool:
             found = seen_in.get(entity, {})
-            return any(found.get(v, set()) - {record} for v in context.get(record, ()))
+            itself = PERSON + entity
+            return any(
+                found.get(v, set()) - {record}
+                for v in named(record)
+                if v != itself and (places or not v.startswith(PLACE))
+            )
 
         for m, pool, rule in ambiguous:
-            found = first(({e for e in pool if elsewhere(e, m.record_id)}, rule))
+            # A lone word at a place many people pass through is too little (measured).
+            places = rule != WORD_WITH_IDENTIFIER
+            found = first(({e for e in pool if elsewhere(e, m.record_id, places)}, rule))
             if found is not None:
                 joined[m.id] = found
                 if rule != WORD_WITH_IDENTIFIER:
@@ -544,6 +724,19 @@ def join_person_mentions(
                 ({x.entity for x in local if nick in x.aliases}, ALIAS_IN_RECORD),
                 ({x.entity for x in local if name.completes(x.name)}, FULL_COMPLETES_IN_RECORD),
                 ({x.entity for x in local if name.alike(x.name)}, FULL_ALIKE_IN_RECORD),
+                (
+                    {
+                        x.entity
+                        for x in local
+                        if nick in x.person.aliases
+                        or any(readings & n.readings() for n in x.person.names)
+                    },
+                    FULL_OF_PERSON_IN_RECORD,
+                ),
+                (
+                    {x.entity for x in local if any(name.said_alike(n) for n in x.person.names)},
+                    FULL_SAID_IN_RECORD,
+                ),
             )
             if len(anywhere) > 1 and not any(found for found, _ in in_record):
                 pool = in_operation(carried, m.operation_id)
@@ -561,10 +754,15 @@ def join_person_mentions(
         elif name.initial_only and name.sn:
             initial = (str(name.fn), canonical_surname(name.sn))
             here = {x.entity for x in local if x.name.initial() == initial}
+            like = {x.entity for x in local if x.initials_alike(str(name.fn), name.sn)}
             pool = in_operation(by_initial.get(initial, ()), m.operation_id)
-            if not here and len(pool) > 1:
+            if not (here or like) and len(pool) > 1:
                 ambiguous.append((m, pool, INITIAL_WITH_IDENTIFIER))
-            found = first((here, INITIAL_IN_RECORD), (pool, INITIAL_IN_OPERATION))
+            found = first(
+                (here, INITIAL_IN_RECORD),
+                (like, INITIAL_ALIKE_IN_RECORD),
+                (pool, INITIAL_IN_OPERATION),
+            )
         elif name.words():
             words.append((m, name))
             continue
@@ -577,17 +775,27 @@ def join_person_mentions(
         local = local_of.get(m.record_id, [])
         nick = nickname_key(m.text)
         said = name.words()
+        named_here = named_in_record.get(m.record_id, [])
         word_in_record = (
             ({x.entity for x in local if said & x.name.words()}, WORD_IN_RECORD),
             ({x.entity for x in local if nick in x.aliases}, ALIAS_IN_RECORD),
+            ({e for n, e in named_here if said & n.words()}, WORD_NAMED_IN_RECORD),
             (
-                {e for n, e in named_in_record.get(m.record_id, []) if said & n.words()},
-                WORD_NAMED_IN_RECORD,
+                {e for _, e in named_here} & {e for _, e in by_alias.get(nick or "", ())},
+                ALIAS_OF_NAMED_IN_RECORD,
             ),
             (
-                {e for _, e in named_in_record.get(m.record_id, [])}
-                & {e for _, e in by_alias.get(nick or "", ())},
-                ALIAS_OF_NAMED_IN_RECORD,
+                {
+                    x.entity
+                    for x in local
+                    if nick in x.person.aliases or any(said & n.words() for n in x.person.names)
+                },
+                WORD_OF_PERSON_IN_RECORD,
+            ),
+            (
+                {x.entity for x in local if word_alike(name, x.person.names)}
+                | {e for n, e in named_here if word_alike(name, (n,))},
+                WORD_ALIKE_IN_RECORD,
             ),
         )
         found = first(*word_in_record, (listed_once(nick, m.operation_id), ALIAS_LISTED))

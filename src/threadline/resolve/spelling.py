@@ -44,3 +44,35 @@ def one_slip(a: str, b: str) -> bool:
         and a[diff[0]] == b[diff[1]]
         and a[diff[1]] == b[diff[0]]
     )
+
+
+_SPOKEN = str.maketrans({"q": "k", "c": "k", "h": None, "w": None})
+
+
+@lru_cache(maxsize=1 << 16)
+def sounding(word: str) -> str | None:
+    """A folded word as it is said rather than spelled: ``q`` and ``c`` as ``k``, ``h``
+    and ``w`` dropped, every run of vowels as one ``*`` and doubled letters once.
+    Transliterations and hurried typing differ in vowels and doubled letters
+    (``RASUL``/``RASOOL``, ``NURI``/``NOORI``, ``KARIM``/``KAREEM``,
+    ``QADER``/``KADIR``, ``KHAN``/``KAN``) far more than in consonants. None when
+    fewer than two consonants are left: ``ALI`` and ``ALO`` say too little.
+    """
+    letters = "".join(c for c in word if "a" <= c <= "z")
+    out: list[str] = []
+    for c in letters[:1] + letters[1:].translate(_SPOKEN):
+        c = "*" if c in "aeiouy" else c.translate(_SPOKEN) or c
+        if not out or c != out[-1]:
+            out.append(c)
+    return "".join(out) if sum(c != "*" for c in out) >= 2 else None
+
+
+def alike_words(a: str, b: str, *, said_from: int = 0) -> bool:
+    """Two folded words that may be one name: the same, one slip apart, or said alike
+    (:func:`sounding`) when both have at least ``said_from`` letters."""
+    if a == b or one_slip(a, b):
+        return True
+    if min(len(a), len(b)) < said_from:
+        return False
+    key = sounding(a)
+    return key is not None and key == sounding(b)

@@ -55,10 +55,14 @@ from threadline.resolve.identifiers import (
 )
 from threadline.resolve.judgements import SAME, active_constraints, judgement_state
 from threadline.resolve.mentions import (
+    PERSON,
+    PLACE,
     MentionRow,
     join_person_mentions,
+    misspelt_names,
     name_carriers,
     read_mentions,
+    read_person_names,
 )
 from threadline.resolve.text_people import TextPerson, text_people
 from threadline.store.bulk import copy_rows, indexes_set_aside
@@ -404,11 +408,12 @@ class ResolveStage:
             session.execute(delete(Entity))
             with indexes_set_aside(session, Entity, EntityMember, EntityLink):
                 written = _write_people(session, subjects, table, result.groups, result.joins)
-            progress.start("joining mentions", None)
-            mentions = read_mentions(session)
-            joined = _write_person_mentions(session, subjects, table, mentions, None)
+            # Places first: a place the record names tells two people of one name apart.
             progress.start("writing identifiers and places", None)
+            mentions = read_mentions(session)
             keyed = _write_keyed(session, subjects, mentions, None)
+            progress.start("joining mentions", None)
+            joined = _write_person_mentions(session, subjects, table, mentions, None)
             run = _record_run(
                 session,
                 "full",
@@ -529,16 +534,16 @@ class ResolveStage:
                     }
                 else:
                     records_to_rejoin = set()
-                progress.start("joining mentions", None)
                 new_records = set(session.scalars(select(Record.id).where(since.records())).all())
                 mentions = read_mentions(session, records=records_to_rejoin | new_records)
+                fresh_mentions = [m for m in mentions if m.record_id in new_records]
+                progress.start("writing identifiers and places", None)
+                keyed = _write_keyed(session, added, fresh_mentions, since)
+                progress.start("joining mentions", None)
                 local_subjects = _subject_rows_of_records(session, {m.record_id for m in mentions})
                 joined = _write_person_mentions(
                     session, local_subjects, table, mentions, records_to_rejoin | new_records
                 )
-                fresh_mentions = [m for m in mentions if m.record_id in new_records]
-                progress.start("writing identifiers and places", None)
-                keyed = _write_keyed(session, added, fresh_mentions, since)
                 _record_run(
                     session,
                     "incremental",
@@ -859,12 +864,15 @@ def _write_person_mentions(
             )
         ):
             entity_of_subject[str(ref)] = str(entity)
+    # The persons of the record's subjects and of the carriers: their names, and where seen.
+    known = read_person_names(session, set(entity_of_subject.values()))
     context = _record_context(session, table)
-    joined = join_person_mentions(wanted, subjects, entity_of_subject, carriers, context)
+    joined = join_person_mentions(wanted, subjects, entity_of_subject, carriers, context, known)
     carried = [r for c in carriers for r in c.name().readings()]
     nicknames = {alias for c in carriers for alias in c.aliases}
     unjoined = [m for m in wanted if m.id not in joined]
-    for person in _write_text_people(session, unjoined, carried, nicknames):
+    misspelt = misspelt_names(table, unjoined)
+    for person in _write_text_people(session, unjoined, carried, nicknames, misspelt):
         joined.update((mention_id, (person.id, rule)) for mention_id, rule in person.mentions)
     by_id = {m.id: m for m in wanted}
     rows = [
@@ -908,7 +916,20 @@ def _record_context(session: Session, table: pa.Table) -> dict[str, set[str]]:
         .where(Entity.type == "person", EntityMember.kind == "subject")
     )
     for ref, entity in session.execute(people_of):
-        named[str(ref).rsplit("/", 1)[0]].add(f"person:{entity}")
+        named[str(ref).rsplit("/", 1)[0]].add(PERSON + str(entity))
+    # Places its `locations` or its text name (written before person mentions are joined),
+    # and the persons its text named, where those are not being joined again.
+    named_in_records = (
+        select(EntityMember.record_id, EntityMember.entity_id, Entity.type)
+        .join(Entity, Entity.id == EntityMember.entity_id)
+        .where(
+            Entity.type.in_(("location", "person")),
+            EntityMember.kind.in_(("record", "mention")),
+            EntityMember.record_id.is_not(None),
+        )
+    )
+    for record_id, named_entity, kind in session.execute(named_in_records):
+        named[str(record_id)].add((PLACE if kind == "location" else PERSON) + str(named_entity))
     held = table.filter(
         pc.or_(
             pc.greater(pc.list_value_length(table["phones"]), 0),
@@ -934,9 +955,10 @@ def _write_text_people(
     unjoined: Sequence[MentionRow],
     carried: Sequence[tuple[str, str]],
     nicknames: set[str],
+    misspelt: set[int],
 ) -> list[TextPerson]:
     """Persons of the text for the mentions no subject's person took; new ones are stored."""
-    found = text_people(unjoined, carried, nicknames)
+    found = text_people(unjoined, carried, nicknames, misspelt)
     stored: set[str] = set()
     for chunk in _chunks([p.id for p in found]):
         query = select(Entity.id).where(Entity.id.in_(chunk))

@@ -62,6 +62,7 @@ def text_people(
     unjoined: Sequence[MentionRow],
     subject_names: Collection[tuple[str, str]] = (),
     nicknames: Collection[str] = (),
+    misspelt: Collection[int] = (),
 ) -> list[TextPerson]:
     """Persons of the text from the person mentions no subject's person took.
 
@@ -70,7 +71,9 @@ def text_people(
     could join it (several people share it), since a person of the text would
     then be a second entity for someone the subjects already know. So is a
     name of two words that a subject lists as a nickname (``Taxi Man``, as
-    ``mentions.nickname_key`` compares it).
+    ``mentions.nickname_key`` compares it). So is a full name one slip from a
+    name some subject carries (``misspelt``, mention ids: ``mentions.misspelt_names``):
+    ``Seán MIRPHY`` is far more often a Sean MURPHY mistyped than a man of his own.
     """
     carried = {_key(f, s) for f, s in subject_names}
     listed = set(nicknames)
@@ -84,7 +87,7 @@ def text_people(
         forename, surname = mention_names(m.text)
         if forename and surname and len(forename) > 1 and len(surname) > 1:
             key = _key(forename, surname)
-            if key in carried or nickname_key(m.text) in listed:
+            if key in carried or nickname_key(m.text) in listed or m.id in misspelt:
                 continue
             person = people.setdefault(key, TextPerson(entity_id("person-text", key), key))
             person.mentions.append((m.id, FULL_NAME))
