@@ -22,8 +22,9 @@ normalised value like every other occurrence.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
@@ -133,6 +134,7 @@ def read_person_names(session: Session, entities: Collection[str]) -> dict[str, 
     }
 
 
+@lru_cache(maxsize=1 << 18)
 def written_names(text: str) -> tuple[str | None, str | None]:
     """(forename, surname) of a name as written, folded (``fn``, ``sn`` of ``features.py``)."""
     parts = parse_name(text)
@@ -184,15 +186,7 @@ class Name:
         return self.fn[0], canonical_surname(self.sn)
 
     def readings(self) -> frozenset[tuple[str, str]]:
-        if not self.full:
-            return frozenset()
-        assert self.fn is not None and self.sn is not None
-        return frozenset(
-            {
-                (canonical_forename(self.fn), canonical_surname(self.sn)),
-                (canonical_forename(self.sn), canonical_surname(self.fn)),
-            }
-        )
+        return _readings(self.fn, self.sn) if self.full else frozenset()
 
     def words(self) -> frozenset[str]:
         """Each part's groups, as a forename and as a surname (single words compare these)."""
@@ -221,31 +215,20 @@ class Name:
     def alike(self, other: Name) -> bool:
         """Two full names, each part the same (group) or one slip apart, in either order,
         that are not the same name (``Zoë WIKINSON`` and ``Zoe WILKINSON``)."""
-        return self._parts_agree(other, one_slip)
+        return self._parts_agree(other, said=False)
 
     def said_alike(self, other: Name) -> bool:
         """Two full names, each part the same (group), one slip apart or said alike
         (``spelling.sounding``), in either order, that are not the same name
         (``Aram RASOOL`` and ``Aram RASUL``, ``Jawad NURI`` and ``Jawad NOORI``)."""
-        return self._parts_agree(other, alike_words)
+        return self._parts_agree(other, said=True)
 
-    def _parts_agree(self, other: Name, close: Callable[[str, str], bool]) -> bool:
+    def _parts_agree(self, other: Name, *, said: bool) -> bool:
         if not (self.full and other.full) or self.readings() & other.readings():
             return False
         assert self.fn and self.sn and other.fn and other.sn
-
-        def part(a: str, b: str) -> bool:
-            return (
-                a == b
-                or canonical_forename(a) == canonical_forename(b)
-                or canonical_surname(a) == canonical_surname(b)
-                or close(a, b)
-                or close(canonical_forename(a), canonical_forename(b))
-                or close(canonical_surname(a), canonical_surname(b))
-            )
-
-        return (part(self.fn, other.fn) and part(self.sn, other.sn)) or (
-            part(self.fn, other.sn) and part(self.sn, other.fn)
+        return (_part(self.fn, other.fn, said) and _part(self.sn, other.sn, said)) or (
+            _part(self.fn, other.sn, said) and _part(self.sn, other.fn, said)
         )
 
     def initials(self) -> frozenset[tuple[str | None, str]]:
@@ -282,6 +265,32 @@ class Carrier:
         if self.fn_written and self.fn_written != self.initial:
             return Name(self.fn_written, self.sn_written)
         return Name(self.initial, self.sn_written)
+
+
+@lru_cache(maxsize=1 << 18)
+def _part(a: str, b: str, said: bool) -> bool:
+    """Two parts of names that may be one: the same (group), or one slip apart (or, with
+    ``said``, said alike), as written or as their groups."""
+    close = alike_words if said else one_slip
+    return (
+        a == b
+        or canonical_forename(a) == canonical_forename(b)
+        or canonical_surname(a) == canonical_surname(b)
+        or close(a, b)
+        or close(canonical_forename(a), canonical_forename(b))
+        or close(canonical_surname(a), canonical_surname(b))
+    )
+
+
+@lru_cache(maxsize=1 << 18)
+def _readings(fn: str | None, sn: str | None) -> frozenset[tuple[str, str]]:
+    assert fn is not None and sn is not None
+    return frozenset(
+        {
+            (canonical_forename(fn), canonical_surname(sn)),
+            (canonical_forename(sn), canonical_surname(fn)),
+        }
+    )
 
 
 def initial_of(name: str) -> str | None:
@@ -508,6 +517,8 @@ ALIAS_OF_NAMED_IN_RECORD = "a nickname only one person the same record names lis
 ALIAS_LISTED = "a nickname only one person lists as an alias, a person of the operation"
 
 
+SEEN_WITH_PASSES = 3
+"""How many times names several people carry are looked at again (``settle``)."""
 PLACE = "place:"
 """The prefix of a place (its entity id) in a record's context."""
 PERSON = "person:"
@@ -659,14 +670,16 @@ def join_person_mentions(
     words: list[tuple[MentionRow, Name]] = []
     ambiguous: list[tuple[MentionRow, set[str], str]] = []
 
-    def seen_with(ambiguous: list[tuple[MentionRow, set[str], str]]) -> None:
+    def seen_with(
+        ambiguous: list[tuple[MentionRow, set[str], str]],
+    ) -> list[tuple[MentionRow, set[str], str]]:
         """Join each mention to the one of its candidates seen elsewhere with a vehicle,
         phone, place or person its record names (in records of the candidate's
         subjects, and of the mentions joined to it so far, other than the mention's
         own). The persons a record names are its subjects' and those its text named
         so far."""
         if not ambiguous:
-            return
+            return []
         by_id = {m.id: m for m in mentions}
         in_text: dict[str, set[str]] = defaultdict(set)
         for mention_id, (entity, _) in joined.items():
@@ -699,14 +712,27 @@ def join_person_mentions(
                 if v != itself and (places or not v.startswith(PLACE))
             )
 
+        left = []
         for m, pool, rule in ambiguous:
             # A lone word at a place many people pass through is too little (measured).
             places = rule != WORD_WITH_IDENTIFIER
             found = first(({e for e in pool if elsewhere(e, m.record_id, places)}, rule))
-            if found is not None:
-                joined[m.id] = found
-                if rule != WORD_WITH_IDENTIFIER:
-                    named_in_record[m.record_id].append((Name.of(m.text), found[0]))
+            if found is None:
+                left.append((m, pool, rule))
+                continue
+            joined[m.id] = found
+            if rule != WORD_WITH_IDENTIFIER:
+                named_in_record[m.record_id].append((Name.of(m.text), found[0]))
+        return left
+
+    def settle(ambiguous: list[tuple[MentionRow, set[str], str]]) -> None:
+        """:func:`seen_with`, again while it joins more: a mention it joined shows where
+        its person was seen, and whom its record's text names, to the next pass."""
+        for _ in range(SEEN_WITH_PASSES):
+            left = seen_with(ambiguous)
+            if len(left) == len(ambiguous):
+                return
+            ambiguous = left
 
     for m in mentions:
         if m.type != "person":
@@ -769,7 +795,7 @@ def join_person_mentions(
         if found is not None:
             joined[m.id] = found
             named_in_record[m.record_id].append((name, found[0]))
-    seen_with(ambiguous)
+    settle(ambiguous)
     ambiguous = []
     for m, name in words:
         local = local_of.get(m.record_id, [])
@@ -804,5 +830,5 @@ def join_person_mentions(
             ambiguous.append((m, pool, WORD_WITH_IDENTIFIER))
         if found is not None:
             joined[m.id] = found
-    seen_with(ambiguous)
+    settle(ambiguous)
     return joined
