@@ -3,16 +3,17 @@
 A person named in free text joins an entity only on strong evidence
 (docs/resolution.md, :func:`join_person_mentions`): a full name that one
 subject of the record, one person anywhere or one person of the record's
-operation carries (several: the one seen elsewhere with a vehicle, phone or
-person the record names), or that is one slip of the keyboard from the name of one
-subject of the record (or, when nobody carries it exactly, of one person of
-the operation); a surname and initial one subject of the record or one person
-of the operation carries; a single word that is the name or listed nickname of
-one subject of the record, the name of one person the record names in full,
-a nickname that only one person lists as an alias, a person of the record's
-operation. (A single word that names one person of the operation is not
-enough: measured, it was more often a relative or someone named only in the
-text; docs/resolution.md.)
+operation carries (several: the one seen elsewhere with a vehicle, phone,
+place or person the record names), or that is one slip of the keyboard from,
+or said like, the name of one subject of the record or of its person (or,
+when nobody carries it exactly, one slip from one person of the operation); a
+surname and initial one subject of the record (written or said alike) or one
+person of the operation carries; a single word that is the name or listed
+nickname of one subject of the record or of its person, one slip from it, the
+name of one person the record names in full, a nickname that only one person
+lists as an alias, a person of the record's operation. (A single word that
+names one person of the operation is not enough: measured, it was more often a
+relative or someone named only in the text; docs/resolution.md.)
 
 Anything else stays unjoined: a nickname alone in one record is not enough.
 Identifier mentions (vehicles, phones, e-mail addresses) join on their
@@ -485,12 +486,12 @@ FULL_ANYWHERE = "full name of exactly one person"
 FULL_IN_OPERATION = "full name of exactly one person of the operation"
 FULL_ALIKE_IN_OPERATION = "full name nobody carries, one slip from one person of the operation"
 FULL_WITH_IDENTIFIER = (
-    "full name several people carry, of the one seen with a vehicle, phone or person"
-    " the record names"
+    "full name several people carry, of the one seen with a vehicle, phone, place or"
+    " person the record names"
 )
 INITIAL_WITH_IDENTIFIER = (
     "surname and initial several people of the operation carry, of the one seen with"
-    " a vehicle, phone or person the record names"
+    " a vehicle, phone, place or person the record names"
 )
 WORD_WITH_IDENTIFIER = (
     "one name, of the one person of the operation carrying it seen with a vehicle, phone"
@@ -581,23 +582,31 @@ def join_person_mentions(
        person entity of the operation whose subjects list it as an alias, when
        nobody else anywhere lists it.
 
+    Within the record, each subject is compared with its own name and with
+    what its person is recorded under elsewhere (``known``: entity id → the
+    names, nicknames and records of its subjects, :func:`read_person_names`),
+    then with names one slip from or said like them (``spelling.py``).
+
     Last, a full name several people carry (none of them a subject of the
     record), or a surname and initial several people of the operation carry,
-    joins the one of them *seen with* a vehicle, phone or person the record
-    names (``context``: the vehicles and phones each record or item names, in
-    its text or as its subjects' own, and the persons of its subjects): one
-    whose subjects' records, or records already joined to it, other than the
-    mention's own, name it too; so does a single word that no subject of the
-    record carries, to the one person of the operation carrying it who is
-    seen with one. A name with a car, a phone or a companion is what tells two
-    men of one name apart.
+    joins the one of them *seen with* a vehicle, phone, place or person the
+    record names (``context``: the vehicles and phones each record or item
+    names, in its text or as its subjects' own, the places its ``locations``
+    or text name, and the persons of its subjects; with the persons its text
+    named by the rules above): one whose subjects' records, or records already
+    joined to it, other than the mention's own, name it too; so does a single
+    word that no subject of the record carries, to the one person of the
+    operation carrying it who is seen with one (not by a place alone). A name
+    with a car, a phone, a place or a companion is what tells two men of one
+    name apart; this is tried again while it joins more.
 
     Anything else stays unjoined: a nickname no subject lists, or a name several
     people share, is not enough. ``subjects`` are the subjects of the mentions'
     records; ``carriers`` the subjects carrying the mentions' names
     (:func:`name_carriers`); ``context`` maps a record (or action or event) id
     to the vehicles and phones it names and its subjects' persons
-    (``person:<entity id>``), as ``stage._record_context`` reads them.
+    (``person:<entity id>``) and places (``place:<entity id>``), as
+    ``stage._record_context`` reads them.
     """
     context = context or {}
     known = known or {}

@@ -899,8 +899,10 @@ def _write_person_mentions(
 
 def _record_context(session: Session, table: pa.Table) -> dict[str, set[str]]:
     """Record (or action, event) id → what it names besides people's names: the vehicles
-    and phones in its text (the mentions' normalised values) or its subjects' own, and
-    the persons of its subjects (``person:<entity id>``). What tells apart two people of
+    and phones in its text (the mentions' normalised values) or its subjects' own, the
+    persons of its subjects and those its text was joined to (``person:<entity id>``,
+    records not being joined again), and the places its ``locations`` or its text name
+    (``place:<entity id>``; not its subjects' homes). What tells apart two people of
     one name (``mentions.join_person_mentions``)."""
     from threadline.store.mention_models import Mention
 
