@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -166,19 +166,21 @@ class Name:
     fn: str | None
     """The first forename as written, folded; for an initial, the letter."""
     sn: str | None
+    initial_only: bool = field(init=False, compare=False, repr=False)
+    full: bool = field(init=False, compare=False, repr=False)
+    """A forename (not an initial) and a surname."""
+
+    def __post_init__(self) -> None:
+        # Read millions of times by the rules: computed once (the instance is frozen).
+        initial_only = self.fn is not None and len(self.fn) == 1
+        object.__setattr__(self, "initial_only", initial_only)
+        object.__setattr__(
+            self, "full", self.sn is not None and self.fn is not None and not initial_only
+        )
 
     @staticmethod
     def of(text: str | None) -> Name:
-        return Name(*written_names(text)) if text else Name(None, None)
-
-    @property
-    def initial_only(self) -> bool:
-        return self.fn is not None and len(self.fn) == 1
-
-    @property
-    def full(self) -> bool:
-        """A forename (not an initial) and a surname."""
-        return self.fn is not None and self.sn is not None and not self.initial_only
+        return _name_of(text) if text else Name(None, None)
 
     def initial(self) -> tuple[str, str] | None:
         """(The forename's initial, the surname group), as ``J. LIN`` is compared."""
@@ -216,21 +218,13 @@ class Name:
     def alike(self, other: Name) -> bool:
         """Two full names, each part the same (group) or one slip apart, in either order,
         that are not the same name (``Zoë WIKINSON`` and ``Zoe WILKINSON``)."""
-        return self._parts_agree(other, said=False)
+        return _parts_agree(self, other, said=False)
 
     def said_alike(self, other: Name) -> bool:
         """Two full names, each part the same (group), one slip apart or said alike
         (``spelling.sounding``), in either order, that are not the same name
         (``Aram RASOOL`` and ``Aram RASUL``, ``Jawad NURI`` and ``Jawad NOORI``)."""
-        return self._parts_agree(other, said=True)
-
-    def _parts_agree(self, other: Name, *, said: bool) -> bool:
-        if not (self.full and other.full) or self.readings() & other.readings():
-            return False
-        assert self.fn and self.sn and other.fn and other.sn
-        return (_part(self.fn, other.fn, said) and _part(self.sn, other.sn, said)) or (
-            _part(self.fn, other.sn, said) and _part(self.sn, other.fn, said)
-        )
+        return _parts_agree(self, other, said=True)
 
     def initials(self) -> frozenset[tuple[str | None, str]]:
         """(The forename's initial, or None, and the surname as written) in either reading
@@ -266,6 +260,21 @@ class Carrier:
         if self.fn_written and self.fn_written != self.initial:
             return Name(self.fn_written, self.sn_written)
         return Name(self.initial, self.sn_written)
+
+
+@lru_cache(maxsize=1 << 18)
+def _name_of(text: str) -> Name:
+    return Name(*written_names(text))
+
+
+@lru_cache(maxsize=1 << 20)
+def _parts_agree(one: Name, other: Name, said: bool) -> bool:
+    if not (one.full and other.full) or one.readings() & other.readings():
+        return False
+    assert one.fn and one.sn and other.fn and other.sn
+    return (_part(one.fn, other.fn, said) and _part(one.sn, other.sn, said)) or (
+        _part(one.fn, other.sn, said) and _part(one.sn, other.fn, said)
+    )
 
 
 @lru_cache(maxsize=1 << 18)
@@ -307,6 +316,7 @@ def alias_key(text: str) -> str | None:
     return canonical_forename(words[0]) if len(words) == 1 else None
 
 
+@lru_cache(maxsize=1 << 18)
 def nickname_key(text: str) -> str | None:
     """A mention as a listed alias is compared (``features.py``): the whole text folded,
     so a nickname of two words (``Taxi Man``) is compared as one."""
@@ -455,13 +465,13 @@ def misspelt_names(table: pa.Table, mentions: Sequence[MentionRow]) -> set[int]:
         if carried.full:
             for key in deletion_keys(sn) | deletion_keys(fn):
                 by_key[key].add(carried)
-    found: set[int] = set()
-    for mention_id, name in named:
+    misspelt: set[Name] = set()
+    for name in {name for _, name in named}:
         assert name.fn is not None and name.sn is not None
         keys = deletion_keys(name.sn) | deletion_keys(name.fn)
         if any(name.alike(other) for key in keys for other in by_key.get(key, ())):
-            found.add(mention_id)
-    return found
+            misspelt.add(name)
+    return {mention_id for mention_id, name in named if name in misspelt}
 
 
 def _one_slip_from(table: pa.Table, words: set[str]) -> set[str]:
@@ -698,16 +708,18 @@ def join_person_mentions(
             return {*context.get(record, ()), *in_text.get(record, ())}
 
         seen_in: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        candidates = set().union(*(pool for _, pool, _ in ambiguous))
 
         def seen(entity: str, record: str) -> None:
-            for value in named(record):
-                seen_in[entity][value].add(record)
+            if entity in candidates:  # only where some mention looks
+                for value in named(record):
+                    seen_in[entity][value].add(record)
 
         for c in carriers:
             if (carrier := entity_of_subject.get(c.ref)) is not None:
                 seen(carrier, c.ref.rsplit("/", 1)[0])
-        for person_id, person in known.items():
-            for record in person.records:
+        for person_id in candidates & known.keys():
+            for record in known[person_id].records:
                 seen(person_id, record)
         for mention_id, (entity, _) in joined.items():
             seen(entity, by_id[mention_id].record_id)
