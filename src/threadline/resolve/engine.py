@@ -276,8 +276,14 @@ def resolve_all(
     cannot: list[tuple[int, int]] = [],  # noqa: B006 - read only
     training: people.TrainingOptions | None = None,
     progress: StageProgress | None = None,
+    release: Callable[[], None] | None = None,
 ) -> PeopleResult:
     """Train (unless given a model), score every blocked pair, and cluster everything.
+
+    ``release`` is called once the pairs are scored (they are Arrow's by
+    then): the stage closes DuckDB there, whose memory, up to its cap, was
+    otherwise held through clustering and writing (at a million subjects the
+    peak was reached in clustering, on top of it).
 
     With fewer than :data:`MIN_TRAINING_SUBJECTS` subjects and no saved model
     there is too little to estimate a model from without labels; subjects are
@@ -294,8 +300,12 @@ def resolve_all(
     scored = people.adjust_for_name_frequency(
         people.predict_all(backend, table, model), table, model
     )
+    if release is not None:
+        release()
     progress.start("clustering people", None)
     edges = person_edges(scored, model)
+    scored_pairs = scored.num_rows
+    del scored  # the pairs kept for clustering are in ``edges``
     groups, joins = _cluster(
         table["unique_id"].to_pylist(),
         edges,
@@ -306,7 +316,7 @@ def resolve_all(
         fragments.listings(table),
         table,
     )
-    return PeopleResult(groups, joins, model, scored.num_rows)
+    return PeopleResult(groups, joins, model, scored_pairs)
 
 
 MIN_TRAINING_SUBJECTS = 100

@@ -41,7 +41,6 @@ from threadline.resolve.backends import make_backend
 from threadline.resolve.features import SubjectRow
 from threadline.resolve.identifiers import (
     Occurrence,
-    PlaceKeys,
     classify,
     display,
     entity_id,
@@ -392,12 +391,17 @@ class ResolveStage:
         table = engine.features_table(subjects)
         uid = {s.ref: i for i, s in enumerate(subjects)}
         must, cannot = _constraint_rows(constraints, uid)
+        # DuckDB is closed once the pairs are scored, so that its memory (up to its cap)
+        # is not held through clustering and writing; ``run`` closing it again is harmless.
         result = engine.resolve_all(
-            backend, table, model, must=must, cannot=cannot, progress=progress
+            backend,
+            table,
+            model,
+            must=must,
+            cannot=cannot,
+            progress=progress,
+            release=backend.close,
         )
-        # Scoring is done: DuckDB's memory (up to its cap) goes back before the writing
-        # builds its rows. Closing twice is harmless (``run`` closes it again).
-        backend.close()
         if result.model is not None:
             people.save_model(result.model, workspace.path / MODEL_FILE)
         progress.start("writing people", None)
@@ -1074,10 +1078,8 @@ def _write_places(
     """
     keyed: list[tuple[list[str], Occurrence]] = []
     codes: list[str | None] = []
-    listed = list(items)
-    keys_of_address = _keys_of_addresses({(a, p) for a, p, _ in listed})
-    for address, postcode, occurrence in listed:
-        written_keys = keys_of_address[(address, postcode)]
+    for address, postcode, occurrence in items:
+        written_keys = _place_keys(address, postcode)
         if names := place_key_names(written_keys, occurrence.operation_id):
             keyed.append((names, occurrence))
             codes.append(written_keys.postcode)
@@ -1158,32 +1160,6 @@ def _write_places(
             .values(detail={**detail, "postcodes": sorted(codes_now)})
         )
     return len(keys_of) - len(old_entities)
-
-
-PARALLEL_ADDRESSES = 20_000
-"""Distinct addresses from which their keys are parsed in worker processes."""
-
-
-def _keys_of_addresses(
-    addresses: set[tuple[str | None, str | None]],
-) -> dict[tuple[str | None, str | None], PlaceKeys]:
-    """Each distinct (address, postcode)'s keys, on every core when there are many (a
-    million subjects write some 400,000 addresses, parsed at about 70 µs each)."""
-    ordered = sorted(addresses, key=lambda ap: (ap[0] or "", ap[1] or ""))
-    workers = os.cpu_count() or 1
-    if workers < 2 or len(ordered) < PARALLEL_ADDRESSES:
-        return {ap: _place_keys(*ap) for ap in ordered}
-    from concurrent.futures import ProcessPoolExecutor
-
-    size = -(-len(ordered) // (workers * 4))
-    chunks = [ordered[i : i + size] for i in range(0, len(ordered), size)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        found = [keys for part in pool.map(_parse_addresses, chunks) for keys in part]
-    return dict(zip(ordered, found, strict=True))
-
-
-def _parse_addresses(addresses: list[tuple[str | None, str | None]]) -> list[PlaceKeys]:
-    return [place_keys(address, postcode) for address, postcode in addresses]
 
 
 def _stored_branches(session: Session, written: Sequence[list[str]]) -> dict[str, str]:
