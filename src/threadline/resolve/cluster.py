@@ -132,6 +132,14 @@ AGE_TOLERANCE_YEARS = 3
 rounded, out of date, or guessed (the model's "roughly consistent" level)."""
 
 
+def date_slip(a: str, b: str) -> bool:
+    """Two ISO dates one typing slip apart: equal, day and month swapped, or one character
+    different (the check every date rule here starts from)."""
+    if a == b or (a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]):
+        return True
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+
+
 def dates_compatible(a: str, b: str) -> bool:
     """Two ISO dates of birth, or birth years from ages (``~1979``), that may be one person's.
 
@@ -146,9 +154,7 @@ def dates_compatible(a: str, b: str) -> bool:
             return abs(int(a.lstrip("~")[:4]) - int(b.lstrip("~")[:4])) <= AGE_TOLERANCE_YEARS
         except ValueError:
             return True
-    if a == b or (a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]):
-        return True
-    if len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 1:
+    if date_slip(a, b):
         return True
     try:
         days = abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days)

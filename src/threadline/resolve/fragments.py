@@ -43,7 +43,7 @@ from typing import Any
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
-from threadline.resolve.cluster import Clusters
+from threadline.resolve.cluster import Clusters, date_slip
 from threadline.resolve.spelling import one_slip
 
 COLUMNS = (
@@ -257,9 +257,7 @@ CLOSE_DAYS = 31
 def close_dates(a: str, b: str) -> bool:
     """Two ISO dates of birth that one typing slip explains: equal, day and month swapped,
     one character apart, the same day a year out, or at most CLOSE_DAYS apart."""
-    if a == b or (a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]):
-        return True
-    if len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 1:
+    if date_slip(a, b):
         return True
     try:
         x, y = dt.date.fromisoformat(a), dt.date.fromisoformat(b)

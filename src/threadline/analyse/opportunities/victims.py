@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from threadline.domain.normalise import parse_name
-from threadline.resolve.cluster import Clusters
+from threadline.resolve.cluster import Clusters, date_slip
 from threadline.resolve.spelling import one_slip
 from threadline.resolve.variants import canonical_forename, canonical_surname, fold
 
@@ -41,11 +41,7 @@ def _words_agree(a: str, b: str, canonical: str) -> bool:
 def _dates_agree(a: str | None, b: str | None) -> bool:
     """Equal, day and month swapped, one character apart or within a month (a date
     recorded from memory); unknown agrees with anything."""
-    if a is None or b is None or a == b:
-        return True
-    if a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
-        return True
-    if len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 1:
+    if a is None or b is None or date_slip(a, b):
         return True
     try:
         return abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days) <= SAME_CHILD_DAYS
