@@ -214,10 +214,138 @@ def test_an_opportunitys_explanation_says_when_listed_records_joined_the_person(
     assert "lists the other's record" not in resolution(material, "E-1")
     facts.join_sources = {"listed"}
     text = resolution(material, "E-1")
-    assert "joined by an analyst's judgement, exact keys or listed records only" in text
+    assert (
+        "joined by an analyst's judgement, exact keys, listed records or shared "
+        "vehicles and phones only" in text
+    )
     assert "lists the other's record under the same name" in text
     facts.join_sources = {"model", "listed"}
     facts.weakest = (9.5, 0.998, "INT-1/S1", "INT-2/S1")
     text = resolution(material, "E-1")
     assert "weakest join is INT-1/S1 ~ INT-2/S1" in text
     assert "lists the other's record under the same name" in text
+
+
+def test_a_suspect_is_seen_with_the_cars_and_phones_of_the_record_not_the_victims() -> None:
+    suspect = SubjectRow("ST-1/S2", "Hassan WARSAME", role="suspect", record_id="ST-1")
+    victim = SubjectRow(
+        "ST-1/S1", "Hannah WALKER", role="victim", record_id="ST-1", phones=["07700 900111"]
+    )
+    witness = SubjectRow("ST-1/S3", "Amy BELL", role="witness", record_id="ST-1")
+    elsewhere = SubjectRow(
+        "ST-2/S1", "Omar ALI", role="suspect", record_id="ST-2", vehicles=["AB12 CDE"]
+    )
+    named = {"ST-1": {"vehicle:B29WBF", "phone:+447700900111"}}
+    fragments.tie_identifiers([suspect, victim, witness, elsewhere], named)
+    # the car the statement names is the suspect's; the phone is the victim's own
+    assert suspect.seen_with == ["vehicle:B29WBF"]
+    assert victim.seen_with == () and witness.seen_with == ()
+    # a record whose text names no identifier ties nothing beyond what the model compares
+    assert elsewhere.seen_with == ()
+
+
+def _seen(ref: str, name: str, *keys: str, **kw: Any) -> SubjectRow:
+    return SubjectRow(ref, name, item=ref.split("/")[0], seen_with=list(keys), **kw)
+
+
+def test_one_name_seen_with_one_car_in_two_operations_is_one_person() -> None:
+    table = _subjects(
+        _seen("INT-1/S1", "POPA, Andrei", "vehicle:J7XHP", operation="FIELDFARE"),
+        _seen("ST-9/S2", "POPA Andrei", "vehicle:J7XHP", operation="MERLIN"),
+        _seen("ST-8/S1", "CHUWKU Ifeanyi", "vehicle:N2UDL"),
+        _seen("INT-7/S1", "CHUKWU, Ifeanyi", "vehicle:N2UDL"),
+        # the same car, another man's name; the same name, another car
+        _seen("INT-6/S1", "Adam CLARKE", "vehicle:J7XHP"),
+        _seen("INT-5/S1", "Andrei POPA", "vehicle:K1ABC"),
+    )
+    assert _ties(table) == [[0, 1], [2, 3], [4], [5]]
+    [x] = [x for x in fragments.ties(table) if (x.left, x.right) == (0, 1)]
+    assert (
+        x.evidence()["seen_with"]["level"] == "vehicle:J7XHP is seen with both, in INT-1 and ST-9"
+    )
+    assert x.evidence()["name"]["level"] == fragments.SAME_NAMES
+
+
+def test_a_shared_car_never_joins_a_surname_alone_two_candidates_or_two_people() -> None:
+    # a father and a son share a surname and a car; a surname alone is not enough
+    assert _ties(
+        _subjects(
+            _seen("A/S1", "WARSAME", "vehicle:X1"), _seen("B/S1", "Hassan WARSAME", "vehicle:X1")
+        )
+    ) == [[0], [1]]
+    # a taxi firm's number rung by two Mohammed ALIs born years apart ties neither to a third
+    table = _subjects(
+        _seen("A/S1", "Mohammed ALI", "phone:+441130000000", dob=dt.date(1960, 1, 1)),
+        _seen("B/S1", "Mohammed ALI", "phone:+441130000000", dob=dt.date(1990, 5, 5)),
+        _seen("C/S1", "Mohammed ALI", "phone:+441130000000"),
+    )
+    assert _ties(table) == [[0], [1], [2]]
+    # two nominals of one system, or dates of birth months apart, say two people
+    for a, b in (
+        ({"nominal": "NICHE-1"}, {"nominal": "NICHE-2"}),
+        ({"dob": dt.date(1988, 4, 14)}, {"dob": dt.date(1988, 11, 24)}),
+    ):
+        table = _subjects(
+            _seen("A/S1", "Adam COOPER", "vehicle:X1", **a),
+            _seen("B/S1", "Adam COOPER", "vehicle:X1", **b),
+        )
+        assert _ties(table) == [[0], [1]], (a, b)
+
+
+def _ties(table: pa.Table) -> list[list[int]]:
+    from threadline.resolve.engine import dates_of_birth
+
+    clusters, _ = cluster(
+        table["unique_id"].to_pylist(), [], traits=dates_of_birth(table), compatible=None
+    )
+    _join_fragments(clusters, fragments.ties(table), table)
+    return sorted(clusters.groups())
+
+
+def test_the_stage_joins_one_name_seen_with_one_car_and_says_why(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    from threadline.extract.stage import ExtractStage
+
+    def record(rid: str, operation: str, name: str, text: str, **subject: Any) -> dict[str, Any]:
+        return {
+            "id": rid,
+            "operation": operation,
+            "kind": "intelligence",
+            "date": "2005-06-01",
+            "text": text,
+            "subjects": [{"ref": f"{rid}/S1", "role": "suspect", "name": name, **subject}],
+        }
+
+    records = [
+        record("INT-1", "OPA", "POPA, Andrei", "Blue BMW J7 XHP seen collecting females."),
+        record("ST-1", "OPB", "POPA Andrei", "Driver of J7XHP named as Andrei POPA."),
+        # the same name without the car: nothing ties it to either
+        record("ST-2", "OPB", "Andrei POPA", "Andrei POPA seen at the shop."),
+    ]
+    bundle = _bundle(tmp_path / "b", {"records.jsonl": records})
+    (bundle / "operations.jsonl").write_text(
+        "".join(
+            json.dumps({"id": op, "name": f"Operation {op}", "kind": "current"}) + "\n"
+            for op in ("OPA", "OPB")
+        )
+    )
+    import_bundle(workspace, bundle)
+    ExtractStage().run(workspace, SilentProgress())
+    ResolveStage().run(workspace, SilentProgress())
+    with workspace.reading() as session:
+        owners = dict(
+            session.execute(
+                select(EntityMember.ref, EntityMember.entity_id).where(
+                    EntityMember.kind == "subject"
+                )
+            ).all()
+        )
+        links = session.scalars(select(EntityLink)).all()
+    assert owners["INT-1/S1"] == owners["ST-1/S1"] != owners["ST-2/S1"]
+    [link] = [x for x in links if x.entity_id == owners["INT-1/S1"]]
+    assert link.source == "seen_with"
+    assert link.evidence["seen_with"]["level"] in (
+        "vehicle:J7XHP is seen with both, in INT-1 and ST-1",
+        "vehicle:J7XHP is seen with both, in ST-1 and INT-1",
+    )

@@ -313,7 +313,7 @@ def resolve_all(
         cannot,
         [],
         dates_of_birth(table),
-        fragments.listings(table),
+        fragments.ties(table),
         table,
     )
     return PeopleResult(groups, joins, model, scored_pairs)
@@ -361,7 +361,7 @@ def resolve_by_rule(
             joins.append(PersonEdge(*must[index], math.inf, 1.0, {"judgement": "same"}))
         else:
             joins.append(PersonEdge(*pairs[index - len(must)], math.inf, 1.0, {"rule": RULE}))
-    joins.extend(_join_fragments(clusters, fragments.listings(table), table))
+    joins.extend(_join_fragments(clusters, fragments.ties(table), table))
     return PeopleResult(clusters.groups(), joins, None, len(pairs))
 
 
@@ -417,7 +417,7 @@ def resolve_added(
         cannot,
         fixed,
         dates_of_birth(local),
-        fragments.listings(local),
+        fragments.ties(local),
         local,
     )
     return PeopleResult(groups, joins, model, scored.num_rows), touched

@@ -61,6 +61,8 @@ class SubjectRow:
     """The record, action or event the subject belongs to."""
     lists: Sequence[str] = ()
     """The records that item lists: an action's or event's ``records``, a record's ``links``."""
+    seen_with: Sequence[str] = ()
+    """The vehicles and phones its record ties to it (``fragments.py``), as identifier keys."""
 
 
 @dataclass
@@ -115,6 +117,8 @@ class PersonFeatures:
     """The record, action or event the subject belongs to (``fragments.py``)."""
     lists: list[str] = field(default_factory=list)
     """The records its item lists (``fragments.py``)."""
+    seen_with: list[str] = field(default_factory=list)
+    """The vehicles and phones its record ties to it (``fragments.py``)."""
 
     def fingerprint(self) -> str:
         """A hash of everything compared (not the row number)."""
@@ -264,6 +268,7 @@ SCHEMA = pa.schema(
         ("operation", pa.string()),
         ("item", pa.string()),
         ("lists", pa.list_(pa.string())),
+        ("seen_with", pa.list_(pa.string())),
     ]
 )
 """The model's input table: PersonFeatures' fields, plus each subject's first phone and
@@ -347,6 +352,9 @@ def features_table(rows: Sequence[SubjectRow], start: int = 0, workers: int = 1)
         "operation": pa.array([r.operation for r in rows], pa.string()),
         "item": pa.array([r.item for r in rows], pa.string()),
         "lists": pa.array([sorted(set(r.lists)) or None for r in rows], pa.list_(pa.string())),
+        "seen_with": pa.array(
+            [sorted(set(r.seen_with)) or None for r in rows], pa.list_(pa.string())
+        ),
     }
     names = _Distinct([r.name or None for r in rows])
     parsed = _map_parallel(_names_features, names.values, workers)
@@ -406,7 +414,7 @@ def person_features(unique_id: int, subject: SubjectRow) -> PersonFeatures:
     """The features of one subject (as :func:`features_table` computes them). Pure; never
     raises on odd input."""
     row = features_table([subject], unique_id).to_pylist()[0]
-    for name in ("aliases", "phones", "vehicles", "lists"):
+    for name in ("aliases", "phones", "vehicles", "lists", "seen_with"):
         row[name] = row[name] or []
     del row["phone1"], row["vehicle1"]
     return PersonFeatures(**row)

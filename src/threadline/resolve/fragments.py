@@ -30,6 +30,18 @@ event) lists a record joins the cluster of a subject of that record when
 Each such join is kept with its evidence (which item lists which record, how
 the names agree), with ``source`` ``listed``. Work is linear in the subjects
 and the listings; no pair is compared that the material does not tie.
+
+A vehicle or phone ties fragments the same way. A suspect or associate is
+*seen with* the vehicles and phones of their own, and those their record's text
+names that no other subject of the record carries as their own ("Silver Seat
+Leon B29 WBF seen collecting young females. Driver Hassan WARSAME"). Two
+subjects of different items seen with one vehicle or phone join when their full
+names agree (the same, either order, or one slip; a surname alone is not
+enough: a father and a son share a car and a surname), unambiguously both ways
+(no other cluster of an agreeing name is seen with it: a taxi firm's number
+that two Mohammed ALIs rang ties neither), and when nothing says two people, as
+above. Such joins are kept with ``source`` ``seen_with``, their evidence naming
+the identifier and the two items.
 """
 
 from __future__ import annotations
@@ -43,6 +55,7 @@ from typing import Any
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
+from threadline.domain.normalise import normalise_phone, normalise_vrm
 from threadline.resolve.cluster import Clusters, date_slip
 from threadline.resolve.spelling import one_slip
 
@@ -64,8 +77,14 @@ COLUMNS = (
     "dob",
     "phones",
     "vehicles",
+    "seen_with",
 )
 """The feature columns this pass reads."""
+
+TIED_TYPES = ("vehicle", "phone")
+"""The identifiers whose mention in a record's text ties it to its suspects."""
+TIED_ROLES = frozenset({"suspect", "associate"})
+"""The subjects a record's vehicles and phones are taken to be seen with."""
 
 SAME_NAMES = "the same forename and surname"
 SWAPPED = "the same forename and surname, the other way round"
@@ -87,6 +106,23 @@ class Listing:
     def evidence(self) -> dict[str, Any]:
         return {
             "listed": {"level": f"{self.lister} lists {self.listed}", "weight": None},
+            "name": {"level": self.names, "weight": None},
+        }
+
+
+@dataclass(frozen=True)
+class SeenWith(Listing):
+    """Subjects ``left`` (of item ``lister``) and ``right`` are both seen with identifier
+    ``listed`` (a key such as ``vehicle:B29WBF``); ``other`` is ``right``'s item."""
+
+    other: str = ""
+
+    def evidence(self) -> dict[str, Any]:
+        return {
+            "seen_with": {
+                "level": f"{self.listed} is seen with both, in {self.lister} and {self.other}",
+                "weight": None,
+            },
             "name": {"level": self.names, "weight": None},
         }
 
@@ -189,12 +225,99 @@ def listings(table: pa.Table, among: set[int] | None = None) -> list[Listing]:
     return sorted(found, key=lambda x: (x.left, x.right, x.listed))
 
 
+def tie_identifiers(rows: Iterable[Any], named: Mapping[str, set[str]]) -> None:
+    """Set each suspect's or associate's ``seen_with`` (``SubjectRow``): the vehicles and
+    phones their record's text names (``named``: record → identifier keys) that no other
+    subject of the record carries as their own, with their own."""
+    by_record: dict[str, list[Any]] = defaultdict(list)
+    for row in rows:
+        if row.record_id in named:
+            by_record[row.record_id].append(row)
+    for record, subjects in by_record.items():
+        owned = {row.ref: own_identifiers(row.phones, row.vehicles) for row in subjects}
+        for row in subjects:
+            if row.role not in TIED_ROLES:
+                continue
+            others = set().union(*(keys for ref, keys in owned.items() if ref != row.ref))
+            row.seen_with = sorted((named[record] - others) | owned[row.ref])
+
+
+def own_identifiers(phones: Iterable[Any] | None, vehicles: Iterable[Any] | None) -> set[str]:
+    """A subject's own phones and vehicles as identifier keys (``phone:+44...``)."""
+    keys = set()
+    for kind, values, normalise in (
+        ("phone", phones, normalise_phone),
+        ("vehicle", vehicles, normalise_vrm),
+    ):
+        for value in values or ():
+            key = normalise(str(value))
+            if key:
+                keys.add(f"{kind}:{key}")
+    return keys
+
+
+FULL_NAMES = frozenset({SAME_NAMES, SWAPPED, ONE_SLIP})
+"""How names must agree for an identifier to tie two fragments."""
+
+
+def seen_with(table: pa.Table, among: set[int] | None = None) -> list[SeenWith]:
+    """Every ordered pair of subjects of different items seen with one vehicle or phone
+    whose full names agree; with ``among``, only the pairs with a side in it."""
+    column = table["seen_with"]
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if column.null_count == len(column):
+        return []
+    tied = table.filter(pc.is_valid(column))
+    if among is not None:
+        chosen = pc.is_in(tied["unique_id"], pa.array(sorted(among), pa.int64()))
+        keys = pc.unique(pc.list_flatten(tied.filter(chosen)["seen_with"]))
+        lists = tied["seen_with"].combine_chunks()
+        hit = pc.is_in(pc.list_flatten(lists), keys)
+        tied = tied.take(pc.unique(pc.list_parent_indices(lists).filter(hit)))
+    of_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in tied.select(COLUMNS).to_pylist():
+        if row["sn"] and row["fn"] and not row["fn_is_initial"]:
+            for key in row["seen_with"]:
+                of_key[key].append(row)
+    found = []
+    for key, rows in of_key.items():
+        for left in rows:
+            for right in rows:
+                if left["item"] == right["item"]:
+                    continue
+                if among is not None and not {left["unique_id"], right["unique_id"]} & among:
+                    continue
+                names = names_agree(left, right)
+                if names in FULL_NAMES:
+                    found.append(
+                        SeenWith(
+                            left["unique_id"],
+                            right["unique_id"],
+                            left["item"],
+                            key,
+                            names,
+                            right["item"],
+                        )
+                    )
+    return sorted(found, key=lambda x: (x.left, x.right, x.listed))
+
+
+def ties(table: pa.Table, among: set[int] | None = None) -> list[Listing]:
+    """What ties fragments: listings, then vehicles and phones both are seen with."""
+    found: list[Listing] = listings(table, among)
+    if "seen_with" in table.column_names:
+        found.extend(seen_with(table, among))
+    return found
+
+
 def items_touched(table: pa.Table, added: set[int]) -> set[str]:
-    """The items on either side of a listing that involves an ``added`` row: what an
-    incremental run must read back whole to judge the listings as a full run does."""
+    """The items on either side of a tie that involves an ``added`` row: what an
+    incremental run must read back whole to judge the ties as a full run does."""
     items: set[str] = set()
-    for found in listings(table, added):
-        items.update((found.lister, found.listed))
+    for found in ties(table, added):
+        items.add(found.lister)
+        items.add(found.other if isinstance(found, SeenWith) else found.listed)
     return items
 
 

@@ -36,7 +36,7 @@ from sqlalchemy import ColumnElement, Text, delete, func, or_, select, type_coer
 from sqlalchemy.orm import Session
 
 from threadline.analyse.stage import StageProgress, StageReport
-from threadline.resolve import engine, people
+from threadline.resolve import engine, fragments, people
 from threadline.resolve.backends import make_backend
 from threadline.resolve.features import SubjectRow
 from threadline.resolve.identifiers import (
@@ -185,7 +185,28 @@ def read_subjects(session: Session, since: Watermark | None = None) -> list[Subj
     listed = _listed_records(session, {r.item for r in rows if r.item} if since else None)
     for row in rows:
         row.lists = listed.get(row.item or "", ())
+    fragments.tie_identifiers(rows, _identifiers_named(session, rows))
     return rows
+
+
+def _identifiers_named(session: Session, rows: Sequence[SubjectRow]) -> dict[str, set[str]]:
+    """Record → the vehicles and phones its text names (identifier keys), for the
+    records of ``rows`` (all of them when there are many)."""
+    from threadline.store.mention_models import Mention
+
+    records = sorted({r.record_id for r in rows if r.record_id})
+    query = select(Mention.record_id, Mention.type, Mention.normalised).where(
+        Mention.type.in_(fragments.TIED_TYPES), Mention.normalised.is_not(None)
+    )
+    named: dict[str, set[str]] = defaultdict(set)
+    chunks: Iterable[Sequence[str] | None] = [None] if len(records) > 5_000 else _chunks(records)
+    wanted = set(records)
+    for chunk in chunks:
+        picked = query if chunk is None else query.where(Mention.record_id.in_(chunk))
+        for record, kind, key in session.execute(picked):
+            if record in wanted:
+                named[record].add(f"{kind}:{key}")
+    return named
 
 
 def _listed_records(session: Session, items: set[str] | None) -> dict[str, tuple[str, ...]]:
@@ -600,8 +621,9 @@ def _load_features(path: Path, last: ResolutionRun | None) -> pa.Table | None:
 
 def _join_source(evidence: dict[str, Any]) -> str:
     """``judgement`` (a must-link), ``rule`` (too few subjects for a model), ``listed``
-    (fragments whose items list one another: ``fragments.py``) or ``model``."""
-    for source in ("judgement", "rule", "listed"):
+    (fragments whose items list one another: ``fragments.py``), ``seen_with`` (fragments
+    of one name seen with one vehicle or phone: ``fragments.py``) or ``model``."""
+    for source in ("judgement", "rule", "listed", "seen_with"):
         if source in evidence:
             return source
     return "model"

@@ -162,12 +162,18 @@ def resolution(material: Material, entity_id: str) -> str:
         "record under the same name (see `threadline explain`)"
         if "listed" in entity.join_sources
         else ""
+    ) + (
+        "; some subjects joined because, under the same name, both are seen with one "
+        "vehicle or phone (see `threadline explain`)"
+        if "seen_with" in entity.join_sources
+        else ""
     )
     if entity.weakest is None:
         how = (
             "made of one subject"
             if subjects <= 1
-            else "joined by an analyst's judgement, exact keys or listed records only"
+            else "joined by an analyst's judgement, exact keys, listed records or shared "
+            "vehicles and phones only"
         )
         return f"{name}: {_plural(subjects, 'subject')}, {how}{listed}{text}."
     weight, probability, left, right = entity.weakest
