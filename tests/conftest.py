@@ -6,10 +6,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.support.postgres import create_database, drop_database, postgres_server, sqlalchemy_url
 from threadline.settings import Settings
 from threadline.workspace import Workspace
+
+# Property tests check results, never speed: on a shared 2-core machine an example can
+# take longer than Hypothesis's default deadline of 200 ms and fail for no fault.
+settings.register_profile("threadline", deadline=None)
+settings.load_profile("threadline")
 
 
 @pytest.fixture(scope="session")
