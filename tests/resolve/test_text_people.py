@@ -108,3 +108,44 @@ def test_a_name_one_slip_from_a_subjects_makes_no_person_of_the_text() -> None:
     assert misspelt == {1}  # most likely Sean MURPHY mistyped, whoever of that name
     found = text_people(mentions, misspelt=misspelt)
     assert [p.label for p in found] == ["Florin STAN"]
+
+
+def test_a_carried_name_written_with_one_car_in_two_records_is_a_person_of_its_own() -> None:
+    from threadline.resolve.text_people import WITH_IDENTIFIER
+
+    campbell = ("clive", "campbell")
+    mentions = [
+        mention(1, "R1", "CAMPBELL Clive"),
+        mention(2, "R1", "CAMPBELL"),
+        mention(3, "R2", "Clive Campbell"),
+        mention(4, "R3", "Clive CAMPBELL"),  # another car: another man, perhaps
+        mention(5, "R4", "Clive CAMPBELL"),  # no car at all
+    ]
+    cars = {"R1": {"F781TRG"}, "R2": {"F781TRG"}, "R3": {"AB12CDE"}}
+    found = text_people(mentions, subject_names=[campbell], identifiers=cars)
+    [person] = found
+    assert sorted(person.mentions) == [
+        (1, WITH_IDENTIFIER),
+        (2, NAMED_IN_RECORD),
+        (3, WITH_IDENTIFIER),
+    ]
+    assert person.key == "campbell|clive@F781TRG"
+    # A man of that name seen with the car elsewhere: the name and car are his (or a
+    # namesake's the rules could not tell apart), never a stranger's.
+    seen = {("campbell|clive", "F781TRG")}
+    assert text_people(mentions, subject_names=[campbell], identifiers=cars, seen=seen) == []
+    # One record is not enough.
+    assert text_people(mentions[:2], subject_names=[campbell], identifiers=cars) == []
+
+
+def test_names_seen_with_reads_the_records_of_every_carrier() -> None:
+    from threadline.resolve.mentions import Carrier, PersonNames
+    from threadline.resolve.text_people import names_seen_with
+
+    carriers = [Carrier("R9/S1", "CLOVER", "clive", "campbell", "c", (), "clive", "campbell")]
+    known = {"E-1": PersonNames(frozenset(), frozenset(), frozenset({"R9", "EV-1"}))}
+    joined = {7: ("E-1", "rule")}
+    mentions = [mention(7, "R8", "Clive CAMPBELL")]
+    identifiers = {"EV-1": {"F781TRG"}, "R8": {"07700900123"}, "R2": {"AB12CDE"}}
+    seen = names_seen_with(carriers, {"R9/S1": "E-1"}, known, joined, mentions, identifiers)
+    assert seen == {("campbell|clive", "F781TRG"), ("campbell|clive", "07700900123")}

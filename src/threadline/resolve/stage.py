@@ -63,7 +63,7 @@ from threadline.resolve.mentions import (
     read_mentions,
     read_person_names,
 )
-from threadline.resolve.text_people import TextPerson, text_people
+from threadline.resolve.text_people import TextPerson, names_seen_with, text_people
 from threadline.store.bulk import copy_rows, indexes_set_aside
 from threadline.store.entity_models import Entity, EntityLink, EntityMember, ResolutionRun
 from threadline.store.models import (
@@ -898,7 +898,13 @@ def _write_person_mentions(
     nicknames = {alias for c in carriers for alias in c.aliases}
     unjoined = [m for m in wanted if m.id not in joined]
     misspelt = misspelt_names(table, unjoined)
-    for person in _write_text_people(session, unjoined, carried, nicknames, misspelt):
+    identifiers = {
+        r: {v for v in values if not v.startswith((PLACE, PERSON))} for r, values in context.items()
+    }
+    seen = names_seen_with(carriers, entity_of_subject, known, joined, wanted, identifiers)
+    for person in _write_text_people(
+        session, unjoined, carried, nicknames, misspelt, identifiers, seen
+    ):
         joined.update((mention_id, (person.id, rule)) for mention_id, rule in person.mentions)
     by_id = {m.id: m for m in wanted}
     rows = [
@@ -984,9 +990,11 @@ def _write_text_people(
     carried: Sequence[tuple[str, str]],
     nicknames: set[str],
     misspelt: set[int],
+    identifiers: dict[str, set[str]],
+    seen: set[tuple[str, str]],
 ) -> list[TextPerson]:
     """Persons of the text for the mentions no subject's person took; new ones are stored."""
-    found = text_people(unjoined, carried, nicknames, misspelt)
+    found = text_people(unjoined, carried, nicknames, misspelt, identifiers, seen)
     stored: set[str] = set()
     for chunk in _chunks([p.id for p in found]):
         query = select(Entity.id).where(Entity.id.in_(chunk))
