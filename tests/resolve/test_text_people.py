@@ -149,3 +149,21 @@ def test_names_seen_with_reads_the_records_of_every_carrier() -> None:
     identifiers = {"EV-1": {"F781TRG"}, "R8": {"07700900123"}, "R2": {"AB12CDE"}}
     seen = names_seen_with(carriers, {"R9/S1": "E-1"}, known, joined, mentions, identifiers)
     assert seen == {("campbell|clive", "F781TRG"), ("campbell|clive", "07700900123")}
+
+
+def test_a_short_name_with_a_letter_dropped_makes_no_person_of_the_text() -> None:
+    from threadline.resolve.engine import features_table
+    from threadline.resolve.features import SubjectRow
+    from threadline.resolve.mentions import misspelt_names
+    from threadline.resolve.spelling import dropped_letter, one_slip
+
+    table = features_table([SubjectRow("R9/S1", "Adam HALL", operation="CLOVER")])
+    mentions = [
+        mention(1, "R1", "Adam HLL"),  # HALL with a letter dropped
+        mention(2, "R2", "Jordan HLL"),  # another forename: not Adam HALL
+        mention(3, "R3", "HALL Adm"),  # either order
+    ]
+    assert not one_slip("hll", "hall")  # too short for a slip that joins
+    assert dropped_letter("hll", "hall") and not dropped_letter("ali", "alo")
+    assert misspelt_names(table, mentions) == {1, 3}
+    assert [p.label for p in text_people(mentions, misspelt={1, 3})] == ["Jordan HLL"]

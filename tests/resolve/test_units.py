@@ -706,3 +706,59 @@ def test_a_name_several_people_carry_joins_the_one_seen_at_the_records_place() -
     carriers = name_carriers(features_table(subjects), mentions)
     joined = join_person_mentions(mentions, [], entity_of, carriers, context, known)
     assert joined[3] == ("E-1", rules.FULL_WITH_IDENTIFIER)
+
+
+def test_a_mention_does_not_join_beyond_its_record_a_person_of_the_opposite_role() -> None:
+    from dataclasses import replace
+
+    from threadline.resolve import mentions as rules
+    from threadline.resolve.engine import features_table
+    from threadline.resolve.mentions import PersonNames, join_person_mentions, name_carriers
+
+    subjects = [
+        SubjectRow("R1/S1", "Chloe WRIGHT", operation="OP1", record_id="R1", role="victim"),
+        SubjectRow("R2/S1", "Imran SHAH", operation="OP1", record_id="R2", role="suspect"),
+    ]
+    entity_of = {s.ref: "E-" + s.ref.split("/")[0] for s in subjects}
+    known = {
+        "E-R1": PersonNames(frozenset(), frozenset(), frozenset({"R1"}), frozenset({"victim"})),
+        "E-R2": PersonNames(frozenset(), frozenset(), frozenset({"R2"}), frozenset({"suspect"})),
+    }
+    mentions = [
+        _mention(1, "X1", "Chloe WRIGHT"),
+        _mention(2, "X2", "Imran SHAH"),
+        _mention(3, "X3", "Chloe WRIGHT"),
+        _mention(4, "X4", "Imran SHAH"),
+    ]
+    roles = {1: "victim", 2: "suspect", 3: "suspect", 4: "victim"}
+    mentions = [replace(m, role=roles[m.id]) for m in mentions]
+    carriers = name_carriers(features_table(subjects), mentions)
+    joined = join_person_mentions(mentions, [], entity_of, carriers, known=known)
+    # The girl named as a victim, the man named as a suspect; never the other way round.
+    assert joined == {1: ("E-R1", rules.FULL_ANYWHERE), 2: ("E-R2", rules.FULL_ANYWHERE)}
+    # Within the record the subject decides, whatever the role.
+    local = [s for s in subjects if s.record_id == "R1"]
+    inside = replace(mentions[2], record_id="R1")
+    assert join_person_mentions([inside], local, entity_of, carriers, known=known) == {
+        3: ("E-R1", rules.FULL_IN_RECORD)
+    }
+    # A person of both roles (a victim once, a suspect since) is no contradiction.
+    both = PersonNames(frozenset(), frozenset(), frozenset(), frozenset({"victim", "suspect"}))
+    assert not both.contradicts("suspect") and not both.contradicts("victim")
+
+
+def test_a_nickname_several_people_list_joins_the_one_seen_with_the_records_car() -> None:
+    from threadline.resolve import mentions as rules
+    from threadline.resolve.engine import features_table
+    from threadline.resolve.mentions import join_person_mentions, name_carriers
+
+    subjects = [
+        SubjectRow("R1/S1", "S. ALI", ("Dizzy",), operation="OP1", record_id="R1"),
+        SubjectRow("R2/S1", "Omar FAROOQ", ("Dizzy",), operation="OP1", record_id="R2"),
+    ]
+    entity_of = {s.ref: "E-" + s.ref.split("/")[0] for s in subjects}
+    context = {"R1": {"D6MYV"}, "X1": {"D6MYV"}, "X2": {"AB12CDE"}}
+    mentions = [_mention(1, "X1", "Dizzy"), _mention(2, "X2", "Dizzy")]
+    carriers = name_carriers(features_table(subjects), mentions)
+    joined = join_person_mentions(mentions, [], entity_of, carriers, context)
+    assert joined == {1: ("E-R1", rules.WORD_WITH_IDENTIFIER)}

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from threadline.domain.normalise import parse_name
 from threadline.resolve.features import SubjectRow
-from threadline.resolve.spelling import alike_words, deletion_keys, one_slip
+from threadline.resolve.spelling import alike_words, deletion_keys, dropped_letter, one_slip
 from threadline.resolve.variants import canonical_forename, canonical_surname, fold
 
 
@@ -49,6 +49,8 @@ class MentionRow:
     type: str
     normalised: str | None
     operation_id: str | None
+    role: str | None = None
+    """The role the text gives a person (``extract/roles.py``)."""
 
 
 def read_mentions(session: Session, records: set[str] | None = None) -> list[MentionRow]:
@@ -67,6 +69,7 @@ def read_mentions(session: Session, records: set[str] | None = None) -> list[Men
         Mention.type,
         Mention.normalised,
         Record.operation_id,
+        Mention.role,
     ).join(Record, Record.id == Mention.record_id)
     if records is None:
         return [MentionRow(*row) for row in session.execute(query.order_by(Mention.id))]
@@ -93,6 +96,18 @@ class PersonNames:
     aliases: frozenset[str]
     records: frozenset[str] = frozenset()
     """The records (actions, events) its subjects are subjects of: where it is seen."""
+    roles: frozenset[str] = frozenset()
+    """The roles its subjects have (``suspect``, ``victim`` ...)."""
+
+    def contradicts(self, role: str | None) -> bool:
+        """Whether a mention the text gives ``role`` cannot be this person: a child the
+        text names as a victim is not the man of the same name who was only ever a
+        suspect or associate, nor a suspect the girl who was only ever a victim."""
+        accused = bool(self.roles & ACCUSED)
+        victim = VICTIM in self.roles
+        return (role == VICTIM and accused and not victim) or (
+            role == SUSPECT and victim and not accused
+        )
 
 
 def read_person_names(session: Session, entities: Collection[str]) -> dict[str, PersonNames]:
@@ -103,6 +118,7 @@ def read_person_names(session: Session, entities: Collection[str]) -> dict[str, 
     names: dict[str, set[Name]] = defaultdict(set)
     aliases: dict[str, set[str]] = defaultdict(set)
     records: dict[str, set[str]] = defaultdict(set)
+    roles: dict[str, set[str]] = defaultdict(set)
     ordered = sorted(entities)
     for start in range(0, len(ordered), 900):
         chunk = ordered[start : start + 900]
@@ -114,14 +130,17 @@ def read_person_names(session: Session, entities: Collection[str]) -> dict[str, 
                 EntityMember.ref,
                 Subject.name,
                 Subject.aliases,
+                Subject.role,
             )
             .join(Subject, Subject.ref == EntityMember.ref)
             .where(EntityMember.entity_id.in_(chunk))
         )
-        for entity, kind, ref, name, listed in session.execute(query):
+        for entity, kind, ref, name, listed, role in session.execute(query):
             if kind != "subject":
                 continue
             records[str(entity)].add(str(ref).rsplit("/", 1)[0])
+            if role:
+                roles[str(entity)].add(str(role))
             if name:
                 names[str(entity)].add(Name.of(name))
             for alias in listed or ():
@@ -129,7 +148,10 @@ def read_person_names(session: Session, entities: Collection[str]) -> dict[str, 
                     aliases[str(entity)].add(key)
     return {
         e: PersonNames(
-            frozenset(names.get(e, ())), frozenset(aliases.get(e, ())), frozenset(records[e])
+            frozenset(names.get(e, ())),
+            frozenset(aliases.get(e, ())),
+            frozenset(records[e]),
+            frozenset(roles.get(e, ())),
         )
         for e in records
     }
@@ -469,9 +491,26 @@ def misspelt_names(table: pa.Table, mentions: Sequence[MentionRow]) -> set[int]:
     for name in {name for _, name in named}:
         assert name.fn is not None and name.sn is not None
         keys = deletion_keys(name.sn) | deletion_keys(name.fn)
-        if any(name.alike(other) for key in keys for other in by_key.get(key, ())):
+        if any(_mistyped(name, other) for key in keys for other in by_key.get(key, ())):
             misspelt.add(name)
     return {mention_id for mention_id, name in named if name in misspelt}
+
+
+def _mistyped(name: Name, other: Name) -> bool:
+    """``name`` one slip from ``other`` (:meth:`Name.alike`), or with a letter dropped
+    from a short part (``Adam HLL`` for ``Adam HALL``, ``Jordan SHW``)."""
+    if name.alike(other):
+        return True
+    if not (name.full and other.full) or name.readings() & other.readings():
+        return False
+    assert name.fn and name.sn and other.fn and other.sn
+
+    def part(a: str, b: str) -> bool:
+        return _part(a, b, said=False) or dropped_letter(a, b)
+
+    return (part(name.fn, other.fn) and part(name.sn, other.sn)) or (
+        part(name.fn, other.sn) and part(name.sn, other.fn)
+    )
 
 
 def _one_slip_from(table: pa.Table, words: set[str]) -> set[str]:
@@ -527,6 +566,25 @@ WORD_NAMED_IN_RECORD = "one name, of exactly one person the same record names in
 ALIAS_OF_NAMED_IN_RECORD = "a nickname only one person the same record names lists as an alias"
 ALIAS_LISTED = "a nickname only one person lists as an alias, a person of the operation"
 
+
+VICTIM = "victim"
+SUSPECT = "suspect"
+ACCUSED = frozenset({"suspect", "associate"})
+"""Subject roles of a man accused: a child named as a victim is not him (``contradicts``)."""
+BEYOND_RECORD = frozenset(
+    {
+        FULL_ANYWHERE,
+        FULL_IN_OPERATION,
+        FULL_ALIKE_IN_OPERATION,
+        FULL_WITH_IDENTIFIER,
+        INITIAL_IN_OPERATION,
+        INITIAL_WITH_IDENTIFIER,
+        WORD_WITH_IDENTIFIER,
+        ALIAS_LISTED,
+    }
+)
+"""Rules that join a mention to a person none of its record's subjects is: the
+mention's role must not contradict the person's (``PersonNames.contradicts``)."""
 
 SEEN_WITH_PASSES = 3
 """How many times names several people carry are looked at again (``settle``)."""
@@ -679,6 +737,11 @@ def join_person_mentions(
             alike_words(w, part, said_from=5) for n in names for part in n.parts() for w in written
         )
 
+    def contradicted(m: MentionRow, found: tuple[str, str]) -> bool:
+        """A join beyond the record whose person's roles contradict the mention's."""
+        person = known.get(found[0])
+        return found[1] in BEYOND_RECORD and person is not None and person.contradicts(m.role)
+
     def listed_once(key: str | None, operation: str | None) -> set[str]:
         """A nickname listed by one person of the operation, and by nobody else anywhere."""
         listed = by_alias.get(key or "", [])
@@ -738,7 +801,7 @@ def join_person_mentions(
             # A lone word at a place many people pass through is too little (measured).
             places = rule != WORD_WITH_IDENTIFIER
             found = first(({e for e in pool if elsewhere(e, m.record_id, places)}, rule))
-            if found is None:
+            if found is None or contradicted(m, found):
                 left.append((m, pool, rule))
                 continue
             joined[m.id] = found
@@ -813,7 +876,7 @@ def join_person_mentions(
         elif name.words():
             words.append((m, name))
             continue
-        if found is not None:
+        if found is not None and not contradicted(m, found):
             joined[m.id] = found
             named_in_record[m.record_id].append((name, found[0]))
     settle(ambiguous)
@@ -848,8 +911,10 @@ def join_person_mentions(
         found = first(*word_in_record, (listed_once(nick, m.operation_id), ALIAS_LISTED))
         if found is None and not any(found for found, _ in word_in_record):
             pool = {e for w in said for e in by_word.get((m.operation_id, w), ())}
+            # A nickname several people of the operation list: the one seen with it.
+            pool |= in_operation(by_alias.get(nick or "", ()), m.operation_id)
             ambiguous.append((m, pool, WORD_WITH_IDENTIFIER))
-        if found is not None:
+        if found is not None and not contradicted(m, found):
             joined[m.id] = found
     settle(ambiguous)
     return joined

@@ -46,6 +46,20 @@ def one_slip(a: str, b: str) -> bool:
     )
 
 
+def dropped_letter(a: str, b: str) -> bool:
+    """Whether one of two folded words is the other with one letter left out, the
+    longer having at least MIN_LENGTH letters (``HLL`` for ``HALL``, ``SHW`` for
+    ``SHAW``): the commonest slip of all, on names too short for :func:`one_slip`.
+    Too loose to join anything by (``ALI`` is not ``ALIM``); used only to refuse
+    a name a person of its own (``mentions.misspelt_names``)."""
+    short, long = sorted((a, b), key=len)
+    return (
+        len(long) >= MIN_LENGTH
+        and len(short) == len(long) - 1
+        and any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+    )
+
+
 _SPOKEN = str.maketrans({"q": "k", "c": "k", "h": None, "w": None})
 
 

@@ -13,7 +13,11 @@ be seen. So, among the person mentions left unjoined:
    unless a subject anywhere carries that name (then the mention is one of
    the people the subjects know, and only the rules of ``mentions.py`` may
    join it);
-2. a full name some subject carries, that no rule could join (several people
+2. a **single word** joins the text-only person the same record names in full
+   when it is that person's forename or surname and no other text-only person
+   of the record shares it ("STAN said ..." after "Florin STAN"), and so
+   for a person of rule 3;
+3. a full name some subject carries, that no rule could join (several people
    carry it, and none was seen with anything its record names), makes a
    person of the text when it is written in **two records or more with the
    same vehicle or phone**, and none of the people carrying the name is seen
@@ -21,10 +25,7 @@ be seen. So, among the person mentions left unjoined:
    about the black Astra F781 TRG, where six men of that name are subjects and
    none of them is ever seen with the car): the name alone cannot tell which
    of them it is, and the car says it is none of them; the key is the name
-   and the identifiers (``text:<names>@<value>``);
-3. a **single word** joins the text-only person the same record names in full
-   when it is that person's forename or surname and no other text-only person
-   of the record shares it ("STAN said ..." after "Florin STAN").
+   and the identifiers (``text:<names>@<value>``).
 
 Nicknames, initials and lone words elsewhere make no person: too little to
 tell one man from another. Two different people of the same full name, both
@@ -137,7 +138,7 @@ def names_seen_with(
     phone a record of that person names (its subjects' records, actions and events, and
     the records of the mentions joined to it): a name written with one of these is that
     person's, or a namesake's the rules could not tell apart, never a stranger's
-    (``text_people.py``, rule 2)."""
+    (``text_people.py``, rule 3)."""
     record_of = {m.id: m.record_id for m in mentions}
     records: dict[str, set[str]] = defaultdict(set)
     for mention_id, (joined_to, _) in joined.items():
@@ -181,7 +182,7 @@ def text_people(
     name some subject carries (``misspelt``, mention ids: ``mentions.misspelt_names``):
     ``Seán MIRPHY`` is far more often a Sean MURPHY mistyped than a man of his own.
 
-    Except (rule 2): such a name written with the same vehicle or phone in two
+    Except (rule 3): such a name written with the same vehicle or phone in two
     records or more (``identifiers``: record id → the vehicles and phones it
     names), where no person carrying the name is seen with it (``seen``:
     (name key, value) pairs, :func:`name_key`), is a person of the text of its
