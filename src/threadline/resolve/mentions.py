@@ -50,7 +50,8 @@ class MentionRow:
     normalised: str | None
     operation_id: str | None
     role: str | None = None
-    """The role the text gives a person (``extract/roles.py``)."""
+    """The role the text gives a person by a cue or an age (``extract/roles.py``); None
+    where the extractor only took its default (suspect), which is a prior, not evidence."""
 
 
 def read_mentions(session: Session, records: set[str] | None = None) -> list[MentionRow]:
@@ -70,20 +71,28 @@ def read_mentions(session: Session, records: set[str] | None = None) -> list[Men
         Mention.normalised,
         Record.operation_id,
         Mention.role,
+        Mention.detail["role_rule"].as_string(),
     ).join(Record, Record.id == Mention.record_id)
     if records is None:
-        return [MentionRow(*row) for row in session.execute(query.order_by(Mention.id))]
+        return [_mention_row(*row) for row in session.execute(query.order_by(Mention.id))]
     out: list[MentionRow] = []
     ordered = sorted(records)
     for start in range(0, len(ordered), 900):
         chunk = ordered[start : start + 900]
         out.extend(
-            MentionRow(*row)
+            _mention_row(*row)
             for row in session.execute(
                 query.where(Mention.record_id.in_(chunk)).order_by(Mention.id)
             )
         )
     return out
+
+
+def _mention_row(*row: Any) -> MentionRow:
+    """A row of :func:`read_mentions`, its role dropped where only the default gave it."""
+    mention_id, record, start, end, text, type_, normalised, operation, role, rule = row
+    given = None if rule == DEFAULT_ROLE_RULE else role
+    return MentionRow(mention_id, record, start, end, text, type_, normalised, operation, given)
 
 
 @dataclass(frozen=True)
@@ -569,6 +578,8 @@ ALIAS_LISTED = "a nickname only one person lists as an alias, a person of the op
 
 VICTIM = "victim"
 SUSPECT = "suspect"
+DEFAULT_ROLE_RULE = "default"
+"""``detail["role_rule"]`` of a mention no cue gave a role (``extract/roles.py``)."""
 ACCUSED = frozenset({"suspect", "associate"})
 """Subject roles of a man accused: a child named as a victim is not him (``contradicts``)."""
 BEYOND_RECORD = frozenset(
