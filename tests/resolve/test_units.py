@@ -762,3 +762,14 @@ def test_a_nickname_several_people_list_joins_the_one_seen_with_the_records_car(
     carriers = name_carriers(features_table(subjects), mentions)
     joined = join_person_mentions(mentions, [], entity_of, carriers, context)
     assert joined == {1: ("E-R1", rules.WORD_WITH_IDENTIFIER)}
+
+
+def test_a_role_only_the_extractors_default_gave_contradicts_nothing() -> None:
+    from threadline.resolve.mentions import PersonNames, _mention_row
+
+    row = ("R1", 0, 12, "Rebecca HALL", "person", None, "OP1")
+    assert _mention_row(1, *row, "suspect", "default").role is None  # no cue: a prior
+    assert _mention_row(1, *row, "suspect", "before").role == "suspect"
+    assert _mention_row(1, *row, "victim", "age").role == "victim"
+    girl = PersonNames(frozenset(), frozenset(), frozenset(), frozenset({"victim"}))
+    assert girl.contradicts("suspect") and not girl.contradicts(None)

@@ -15,6 +15,11 @@ lists as an alias, a person of the record's operation. (A single word that
 names one person of the operation is not enough: measured, it was more often a
 relative or someone named only in the text; docs/resolution.md.)
 
+A join beyond the record is refused when the role the text gives the mention
+(by a cue or an age, not the extractor's default) contradicts every role of
+the person's subjects: a child named as a victim is not the man of the same
+name who was only ever a suspect, nor the reverse (``PersonNames.contradicts``).
+
 Anything else stays unjoined: a nickname alone in one record is not enough.
 Identifier mentions (vehicles, phones, e-mail addresses) join on their
 normalised value like every other occurrence.
@@ -677,7 +682,12 @@ def join_person_mentions(
     word that no subject of the record carries, to the one person of the
     operation carrying it who is seen with one (not by a place alone). A name
     with a car, a phone, a place or a companion is what tells two men of one
-    name apart; this is tried again while it joins more.
+    name apart; this is tried again while it joins more. A nickname several
+    people of the operation list is looked for the same way.
+
+    A rule that reaches beyond the record (``BEYOND_RECORD``) does not join a
+    person whose subjects' roles contradict the role the text gives the
+    mention (``PersonNames.contradicts``; ``known`` carries the roles).
 
     Anything else stays unjoined: a nickname no subject lists, or a name several
     people share, is not enough. ``subjects`` are the subjects of the mentions'
