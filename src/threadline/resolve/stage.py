@@ -898,12 +898,9 @@ def _write_person_mentions(
     nicknames = {alias for c in carriers for alias in c.aliases}
     unjoined = [m for m in wanted if m.id not in joined]
     misspelt = misspelt_names(table, unjoined)
-    identifiers = {
-        r: {v for v in values if not v.startswith((PLACE, PERSON))} for r, values in context.items()
-    }
-    seen = names_seen_with(carriers, entity_of_subject, known, joined, wanted, identifiers)
+    seen = names_seen_with(carriers, entity_of_subject, known, joined, wanted, context)
     for person in _write_text_people(
-        session, unjoined, carried, nicknames, misspelt, identifiers, seen
+        session, unjoined, carried, nicknames, misspelt, context, seen
     ):
         joined.update((mention_id, (person.id, rule)) for mention_id, rule in person.mentions)
     by_id = {m.id: m for m in wanted}
@@ -990,11 +987,11 @@ def _write_text_people(
     carried: Sequence[tuple[str, str]],
     nicknames: set[str],
     misspelt: set[int],
-    identifiers: dict[str, set[str]],
+    context: dict[str, set[str]],
     seen: set[tuple[str, str]],
 ) -> list[TextPerson]:
     """Persons of the text for the mentions no subject's person took; new ones are stored."""
-    found = text_people(unjoined, carried, nicknames, misspelt, identifiers, seen)
+    found = text_people(unjoined, carried, nicknames, misspelt, context, seen)
     stored: set[str] = set()
     for chunk in _chunks([p.id for p in found]):
         query = select(Entity.id).where(Entity.id.in_(chunk))

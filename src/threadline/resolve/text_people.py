@@ -37,11 +37,13 @@ such an entity's mentions are listed with the rule that joined each.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from threadline.resolve.identifiers import entity_id
 from threadline.resolve.mentions import (
+    PERSON,
+    PLACE,
     Carrier,
     MentionRow,
     PersonNames,
@@ -73,6 +75,12 @@ def _key(forename: str, surname: str) -> str:
     return "|".join(sorted((forename, surname)))
 
 
+def identifiers_of(named: Iterable[str]) -> Iterator[str]:
+    """The vehicles and phones among what a record names (``stage._record_context``:
+    its places and persons are prefixed)."""
+    return (v for v in named if not v.startswith((PLACE, PERSON)))
+
+
 def reading_key(reading: tuple[str, str]) -> str:
     """The key of a name's reading (forename group, surname group), as :func:`name_key`."""
     return _key(*reading)
@@ -96,7 +104,7 @@ def _named_with_identifier(
     one. Each with its key: the name and the identifiers, sorted."""
     by_value: dict[tuple[str, str], list[MentionRow]] = defaultdict(list)
     for m, key in mentions:
-        for value in identifiers.get(m.record_id, ()):
+        for value in identifiers_of(identifiers.get(m.record_id, ())):
             if (key, value) not in seen:
                 by_value[(key, value)].append(m)
     parent: dict[int, int] = {}
@@ -152,7 +160,7 @@ def names_seen_with(
             person = known.get(entity)
             where = {c.ref.rsplit("/", 1)[0], *records.get(entity, ())}
             where |= person.records if person is not None else set()
-            values[entity] = {v for r in where for v in identifiers.get(r, ())}
+            values[entity] = {v for r in where for v in identifiers_of(identifiers.get(r, ()))}
         for reading in c.name().readings():
             seen.update((reading_key(reading), v) for v in values[entity])
     return seen
