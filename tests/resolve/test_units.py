@@ -773,3 +773,56 @@ def test_a_role_only_the_extractors_default_gave_contradicts_nothing() -> None:
     assert _mention_row(1, *row, "victim", "age").role == "victim"
     girl = PersonNames(frozenset(), frozenset(), frozenset(), frozenset({"victim"}))
     assert girl.contradicts("suspect") and not girl.contradicts(None)
+
+
+def _linked_groups(
+    items: list[tuple[str, Occurrence]], context: dict[str, set[str]]
+) -> list[list[str]]:
+    """Places as the stage makes them, with the records' people, vehicles and phones."""
+    from itertools import compress
+
+    from threadline.resolve.identifiers import (
+        link_place_keys,
+        place_key_names,
+        place_keys,
+        unplaceable,
+        with_linked_records,
+        with_record_context,
+    )
+
+    keyed = [(place_key_names(place_keys(a, None), o.operation_id), o) for a, o in items]
+    written = with_linked_records(keyed, with_record_context(keyed), context)
+    kept = [not drop for drop in unplaceable(written)]
+    keyed, written = list(compress(keyed, kept)), list(compress(written, kept))
+    place_of = link_place_keys(written)
+    groups: dict[str, list[str]] = {}
+    for names, (_, occurrence) in zip(written, keyed, strict=True):
+        groups.setdefault(place_of[names[0]], []).append(occurrence.ref)
+    return sorted(groups.values())
+
+
+def test_a_chains_name_alone_is_the_branch_its_records_people_and_cars_are_seen_at() -> None:
+    items = [
+        ("Express Burger Bar, 2 Ash Terrace", _in("a", "OP1", "R1")),
+        ("Express Burger Bar, 155 Slate Row", _in("b", "OP1", "R2")),
+        ("Express Burger Bar, Ash Terrace", _in("c", "OP2", "R3")),
+        # the operation knows both branches: the name alone is no place ...
+        ("Express Burger Bar", _in("d", "OP1", "R4")),
+        # ... unless the same man and his car are in records at one of them
+        ("Express Burger Bar", _in("e", "OP1", "R5")),
+        # an operation that knows no branch, tied to one by two records of one man
+        ("Express Burger Bar", _in("f", "OP3", "R6")),
+    ]
+    context = {
+        "R1": {"person:E-1"},
+        "R3": {"person:E-1", "vehicle:X80YCL"},
+        "R2": {"person:E-2"},
+        "R4": {"person:E-9"},
+        "R5": {"person:E-1", "vehicle:X80YCL"},
+        "R6": {"person:E-1"},
+    }
+    assert _linked_groups(items, context) == [["a", "c", "e", "f"], ["b"]]
+    # one tie is not enough, and ties to two branches tell neither
+    context["R5"] = {"vehicle:X80YCL"}
+    context["R6"] = {"person:E-1", "person:E-2"}
+    assert _linked_groups(items, context) == [["a", "c"], ["b"], ["f"]]

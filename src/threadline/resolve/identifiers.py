@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from threadline.domain.normalise import (
@@ -415,6 +415,70 @@ def with_record_context(keyed: list[tuple[list[str], Occurrence]]) -> list[list[
                     road = road_of(there[0][7:].split("/", 1)[0])
                     found = [there[0], f"branch:{premises[9:]}@{road}", *names]
             names = found or names
+        out.append(names)
+    return out
+
+
+LINKED_TIES = 2
+"""How many ties (a person, vehicle or phone in another record) must point at one branch."""
+
+
+def with_linked_records(
+    keyed: Sequence[tuple[list[str], Occurrence]],
+    written: Sequence[list[str]],
+    context: Mapping[str, set[str]],
+) -> list[list[str]]:
+    """Each occurrence's key names, a chain's name alone completed from the records its
+    record shares people, vehicles or phones with.
+
+    A victim's statement says ``collected from Express Burger Bar``; the
+    operation knows two Express Burger Bars, or none. The same suspect and his car
+    are in two other records, both at ``Express Burger Bar, 2 Ash Terrace``: an
+    analyst reads the statement as that branch. So does this: ``context`` maps a
+    record to what it involves (``person:<entity id>`` of its subjects, vehicle
+    and phone keys); a premises name written without a street (in a text mention
+    or a record's ``locations``) takes the keys of the one branch of that name
+    that other records sharing those things name, when at least ``LINKED_TIES``
+    (thing, record) pairs point at it and none at another branch. ``written``
+    are the key names after :func:`with_record_context`; homes are left alone.
+    """
+
+    def placed(names: list[str]) -> bool:
+        return any(n.startswith(("street:", "branch:")) for n in names)
+
+    sites_at: dict[tuple[str, str], set[str]] = defaultdict(set)
+    names_at: dict[tuple[str, str], list[str]] = {}
+    for names, (_, occurrence) in zip(written, keyed, strict=True):
+        site = _site(names)
+        if not occurrence.record_id or site is None or not placed(names):
+            continue
+        for name in names:
+            if name.startswith("premises:"):
+                sites_at[(occurrence.record_id, name)].add(site)
+                names_at.setdefault((name, site), names)
+    if not sites_at:
+        return list(written)
+    records_of: dict[str, set[str]] = defaultdict(set)
+    for item, things in context.items():
+        for thing in things:
+            records_of[thing].add(item)
+    out = []
+    for names, (_, occurrence) in zip(written, keyed, strict=True):
+        premises = next((n for n in names if n.startswith("premises:")), None)
+        record = occurrence.record_id
+        if premises is None or record is None or occurrence.kind == "holder" or placed(names):
+            out.append(names)
+            continue
+        ties: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for thing in context.get(record, ()):
+            for other in records_of[thing]:
+                if other != record:
+                    for site in sites_at.get((other, premises), ()):
+                        ties[site].add((thing, other))
+        if len(ties) == 1:
+            [(site, found)] = ties.items()
+            if len(found) >= LINKED_TIES:
+                names = names_at[(premises, site)]
         out.append(names)
     return out
 

@@ -22,7 +22,7 @@ import json
 import math
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
@@ -50,6 +50,7 @@ from threadline.resolve.identifiers import (
     place_keys,
     premises_of,
     unplaceable,
+    with_linked_records,
     with_record_context,
 )
 from threadline.resolve.judgements import SAME, active_constraints, judgement_state
@@ -1023,7 +1024,10 @@ def _write_keyed(
     known: dict[str, bool] = {}
     new_entities: list[dict[str, Any]] = []
     rows: list[Row] = []
+    things: dict[str, set[str]] = defaultdict(set)
     for kind, key, occurrence in _identifier_items(session, subjects, mentions, since):
+        if occurrence.record_id and kind in ("vehicle", "phone"):
+            things[occurrence.record_id].add(f"{kind}:{key}")
         eid = entity_id(kind, key)
         if eid not in known:
             known[eid] = since is not None and session.get(Entity, eid) is not None
@@ -1036,7 +1040,10 @@ def _write_keyed(
     _insert(session, Entity, new_entities)
     _insert_members(session, rows)
     counts["location_entities"] += _write_places(
-        session, _place_items(session, subjects, mentions, since), lookup=since is not None
+        session,
+        _place_items(session, subjects, mentions, since),
+        lookup=since is not None,
+        things=things,
     )
     return dict(counts)
 
@@ -1097,6 +1104,7 @@ def _write_places(
     session: Session,
     items: Iterable[tuple[str | None, str | None, Occurrence]],
     lookup: bool,
+    things: Mapping[str, set[str]] | None = None,
 ) -> int:
     """Places join on shared keys (``link_place_keys``); existing places (``lookup``) are found
     by their key members, may grow or merge, never split.
@@ -1111,6 +1119,8 @@ def _write_places(
             keyed.append((names, occurrence))
             codes.append(written_keys.postcode)
     written = with_record_context(keyed)
+    if things is not None:
+        written = with_linked_records(keyed, written, _record_things(session, keyed, things))
     all_names = sorted({n for names in written for n in names})
     existing: dict[str, str] = {}
     if lookup:
@@ -1187,6 +1197,31 @@ def _write_places(
             .values(detail={**detail, "postcodes": sorted(codes_now)})
         )
     return len(keys_of) - len(old_entities)
+
+
+def _record_things(
+    session: Session,
+    keyed: Sequence[tuple[list[str], Occurrence]],
+    things: Mapping[str, set[str]],
+) -> dict[str, set[str]]:
+    """What each record naming a premises involves (``identifiers.with_linked_records``):
+    its vehicles and phones (``things``) and its subjects' persons (``person:<id>``)."""
+    records = sorted(
+        {
+            o.record_id
+            for names, o in keyed
+            if o.record_id and o.kind != "holder" and any(n.startswith("premises:") for n in names)
+        }
+    )
+    context: dict[str, set[str]] = {r: set(things.get(r, ())) for r in records}
+    for chunk in _chunks(records):
+        for record, eid in session.execute(
+            select(EntityMember.record_id, EntityMember.entity_id).where(
+                EntityMember.kind == "subject", EntityMember.record_id.in_(chunk)
+            )
+        ):
+            context[str(record)].add(f"person:{eid}")
+    return context
 
 
 def _stored_branches(session: Session, written: Sequence[list[str]]) -> dict[str, str]:
