@@ -35,6 +35,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from sqlalchemy import ColumnElement, Text, delete, func, or_, select, type_coerce, update
 from sqlalchemy.orm import Session
 
+from threadline.analyse.changes import entities_rewritten
 from threadline.analyse.stage import StageProgress, StageReport
 from threadline.resolve import engine, fragments, people
 from threadline.resolve.backends import make_backend
@@ -427,17 +428,19 @@ class ResolveStage:
         if result.model is not None:
             people.save_model(result.model, workspace.path / MODEL_FILE)
         progress.start("writing people", None)
-        with workspace.transaction() as session:
+        with workspace.transaction() as session, entities_rewritten(session):
             # Children first: a cascade from a million entities goes row by row.
             session.execute(delete(EntityLink))
             session.execute(delete(EntityMember))
             session.execute(delete(Entity))
+            # Writing identifiers and places looks nothing up in these tables in a full
+            # run: their indexes are built once, after both.
             with indexes_set_aside(session, Entity, EntityMember, EntityLink):
                 written = _write_people(session, subjects, table, result.groups, result.joins)
-            # Places first: a place the record names tells two people of one name apart.
-            progress.start("writing identifiers and places", None)
-            mentions = read_mentions(session)
-            keyed = _write_keyed(session, subjects, mentions, None)
+                # Places first: a place the record names tells two people of one name apart.
+                progress.start("writing identifiers and places", None)
+                mentions = read_mentions(session)
+                keyed = _write_keyed(session, subjects, mentions, None)
             progress.start("joining mentions", None)
             joined = _write_person_mentions(session, subjects, table, mentions, None)
             run = _record_run(
