@@ -66,7 +66,8 @@ from threadline.resolve.mentions import (
     read_person_names,
 )
 from threadline.resolve.text_people import TextPerson, names_seen_with, text_people
-from threadline.store.bulk import copy_rows, indexes_set_aside
+from threadline.store.bulk import Encoded, copy_rows, indexes_set_aside
+from threadline.store.database import json_dumps
 from threadline.store.entity_models import Entity, EntityLink, EntityMember, ResolutionRun
 from threadline.store.models import (
     Action,
@@ -436,7 +437,7 @@ class ResolveStage:
             # Writing identifiers and places looks nothing up in these tables in a full
             # run: their indexes are built once, after both.
             with indexes_set_aside(session, Entity, EntityMember, EntityLink):
-                written = _write_people(session, subjects, table, result.groups, result.joins)
+                written = _write_people(session, subjects, result.groups, result.joins)
                 # Places first: a place the record names tells two people of one name apart.
                 progress.start("writing identifiers and places", None)
                 mentions = read_mentions(session)
@@ -552,7 +553,6 @@ class ResolveStage:
                     written = _write_people(
                         session,
                         subjects_by_row,
-                        table,
                         result.groups,
                         result.joins,
                         old_links=old_links,
@@ -712,22 +712,26 @@ def _subject_rows_of_records(session: Session, records: set[str]) -> list[Subjec
     return _subject_rows(session, refs)
 
 
-def _links_of(session: Session, entities: set[str]) -> list[dict[str, Any]]:
-    links: list[dict[str, Any]] = []
+def _links_of(session: Session, entities: set[str]) -> list[Row]:
+    """The joins of ``entities``, as rows of ``LINK_COLUMNS`` less the entity id.
+
+    Columns, not ORM objects (thousands of joins at each incremental run), and
+    the evidence as the stored text, written back as it is."""
+    links: list[Row] = []
+    query = select(
+        EntityLink.left_kind,
+        EntityLink.left_ref,
+        EntityLink.right_kind,
+        EntityLink.right_ref,
+        EntityLink.source,
+        EntityLink.match_weight,
+        EntityLink.match_probability,
+        type_coerce(EntityLink.evidence, Text),
+    )
     for chunk in _chunks(sorted(entities)):
-        for link in session.scalars(select(EntityLink).where(EntityLink.entity_id.in_(chunk))):
-            links.append(
-                {
-                    "left_kind": link.left_kind,
-                    "left_ref": link.left_ref,
-                    "right_kind": link.right_kind,
-                    "right_ref": link.right_ref,
-                    "source": link.source,
-                    "match_weight": link.match_weight,
-                    "match_probability": link.match_probability,
-                    "evidence": link.evidence,
-                }
-            )
+        for *columns, evidence in session.execute(query.where(EntityLink.entity_id.in_(chunk))):
+            # Text from SQLite; PostgreSQL's driver decodes JSON itself.
+            links.append((*columns, Encoded(evidence) if isinstance(evidence, str) else evidence))
     return links
 
 
@@ -751,17 +755,17 @@ def _mention_members_of(session: Session, entities: set[str]) -> list[dict[str, 
 def _write_people(
     session: Session,
     subjects: Sequence[SubjectRow] | dict[int, SubjectRow],
-    table: pa.Table,
     groups: list[list[int]],
     joins: list[engine.PersonEdge],
     *,
-    old_links: list[dict[str, Any]] | None = None,
+    old_links: list[Row] | None = None,
 ) -> int:
     """Person entities for ``groups`` (row numbers), with their members and joins.
 
     Rows go to the bulk path as tuples, members and joins streamed as they
     are made (entities first, for the members' foreign key), not held all at
     once: two million members and half a million joins at a million subjects.
+    JSON is encoded here once per distinct value (:func:`_evidence_text`).
     """
     by_row: dict[int, SubjectRow] = (
         subjects if isinstance(subjects, dict) else dict(enumerate(subjects))
@@ -780,15 +784,11 @@ def _write_people(
         names = Counter(str(n) for n in (by_row[r].name for r in group) if n)
         label = max(names, key=lambda n: (names[n], len(n), n)) if names else min(refs)
         weights = [j.weight for j in joins_of.get(index, ()) if not math.isinf(j.weight)]
-        entity_rows.append(
-            (eid, "person", label, None, {"weakest_join": min(weights) if weights else None})
-        )
+        entity_rows.append((eid, "person", label, None, _person_detail(weights)))
     copy_rows(session, Entity, ENTITY_COLUMNS, entity_rows)
     del entity_rows
 
     def members() -> Iterable[Row]:
-        rows = sorted({r for g in groups for r in g})
-        fingerprints = _fingerprints(table, rows)
         for eid, group in zip(eids, groups, strict=True):
             for row in group:
                 s = by_row[row]
@@ -802,13 +802,14 @@ def _write_people(
                     None,
                     None,
                     None,
-                    fingerprints.get(row),
+                    None,
                 )
 
     _insert_members(session, members())
     entity_of_ref: dict[str, str] = {}
     if old_links:
         entity_of_ref = {by_row[r].ref: eid for eid, g in zip(eids, groups, strict=True) for r in g}
+    texts: dict[tuple[tuple[str, str, float], ...], Encoded] = {}
 
     def links() -> Iterable[Row]:
         for index, eid in enumerate(eids):
@@ -822,37 +823,54 @@ def _write_people(
                     _join_source(j.evidence),
                     None if math.isinf(j.weight) else j.weight,
                     j.probability,
-                    j.evidence,
+                    _evidence_text(j.evidence, texts),
                 )
-        for link in old_links or []:
-            owner = entity_of_ref.get(link["left_ref"])
-            if owner is not None and entity_of_ref.get(link["right_ref"]) == owner:
-                yield tuple({**link, "entity_id": owner}[c] for c in LINK_COLUMNS)
+        for link in old_links or []:  # LINK_COLUMNS less the entity id
+            owner = entity_of_ref.get(link[1])
+            if owner is not None and entity_of_ref.get(link[3]) == owner:
+                yield (owner, *link)
 
     copy_rows(session, EntityLink, LINK_COLUMNS, links())
     return len(eids)
 
 
-FINGERPRINT_CHUNK = 50_000
+def _person_detail(weights: Sequence[float]) -> Encoded | dict[str, Any]:
+    """A person's ``detail``: its weakest join's match weight (JSON text, as the encoder
+    writes it: a float's ``repr``)."""
+    if not weights:
+        return Encoded('{"weakest_join":null}')
+    weakest = min(weights)
+    if not math.isfinite(weakest):
+        return {"weakest_join": weakest}
+    return Encoded(f'{{"weakest_join":{float(weakest)!r}}}')
 
 
-def _fingerprints(table: pa.Table, rows: list[int]) -> dict[int, str]:
-    """A short hash of each row's compared features, to tell later what changed.
+def _evidence_text(
+    evidence: dict[str, Any], texts: dict[tuple[tuple[str, str, float], ...], Encoded]
+) -> Encoded | dict[str, Any]:
+    """A join's evidence as JSON text, encoded once per distinct evidence.
 
-    In chunks of rows: the whole table as Python values at once (33 columns of
-    a million rows) was gigabytes.
+    Half a million joins at a million subjects, encoded one by one, cost 28 µs
+    each; a model's evidence (a level and a weight per comparison) takes a few
+    thousand distinct forms. Only that form is looked up, keyed so that equal
+    keys give equal text (no zero weights, whose sign the key would lose);
+    anything else is passed on for the bulk path to encode.
     """
-    import hashlib
-
-    found: dict[int, str] = {}
-    names = sorted(n for n in table.column_names if n != "unique_id")
-    for start in range(0, len(rows), FINGERPRINT_CHUNK):
-        chunk = rows[start : start + FINGERPRINT_CHUNK]
-        picked = table.take(pa.array(chunk, pa.int64())).select(names)
-        columns = [picked[name].to_pylist() for name in names]
-        for row, values in zip(chunk, zip(*columns, strict=True), strict=True):
-            found[row] = hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
-    return found
+    key: list[tuple[str, str, float]] = []
+    for name, found in evidence.items():
+        if type(found) is not dict or len(found) != 2:
+            return evidence
+        level, weight = found.get("level"), found.get("weight")
+        if type(level) is not str or type(weight) is not float or not weight:
+            return evidence
+        if next(iter(found)) != "level":
+            return evidence
+        key.append((name, level, weight))
+    frozen = tuple(key)
+    text = texts.get(frozen)
+    if text is None:
+        text = texts[frozen] = Encoded(json_dumps(evidence))
+    return text
 
 
 def _write_person_mentions(
@@ -1024,22 +1042,26 @@ def _write_keyed(
     else:
         _forget_changed_items(session, since)
     counts: Counter[str] = Counter()
-    known: dict[str, bool] = {}
-    new_entities: list[dict[str, Any]] = []
+    first: dict[str, tuple[str, str]] = {}  # entity id → its kind and key, in order of sight
     rows: list[Row] = []
     things: dict[str, set[str]] = defaultdict(set)
     for kind, key, occurrence in _identifier_items(session, subjects, mentions, since):
         if occurrence.record_id and kind in ("vehicle", "phone"):
             things[occurrence.record_id].add(f"{kind}:{key}")
         eid = entity_id(kind, key)
-        if eid not in known:
-            known[eid] = since is not None and session.get(Entity, eid) is not None
-            if not known[eid]:
-                new_entities.append(
-                    {"id": eid, "type": kind, "label": display(kind, key), "key": key, "detail": {}}
-                )
-                counts[f"{kind}_entities"] += 1
+        first.setdefault(eid, (kind, key))
         rows.append(_occurrence_member(eid, occurrence))
+    stored: set[str] = set()
+    if since is not None:  # looked up in chunks, not one by one
+        for chunk in _chunks(list(first)):
+            stored.update(session.scalars(select(Entity.id).where(Entity.id.in_(chunk))))
+    new_entities: list[dict[str, Any]] = []
+    for eid, (kind, key) in first.items():
+        if eid not in stored:
+            new_entities.append(
+                {"id": eid, "type": kind, "label": display(kind, key), "key": key, "detail": {}}
+            )
+            counts[f"{kind}_entities"] += 1
     _insert(session, Entity, new_entities)
     _insert_members(session, rows)
     counts["location_entities"] += _write_places(
