@@ -79,6 +79,40 @@ def test_clustering_takes_must_links_first() -> None:
     assert used == [0, 1]
 
 
+def test_clustering_keeps_two_nominals_of_one_system_apart() -> None:
+    # 0-1 is stronger than 1-2; 0 and 2 hold different NICHE nominals: the weaker join goes.
+    nominals = {0: ("NICHE-#", "NICHE-1"), 2: ("NICHE-#", "NICHE-2")}
+    clusters, used = cluster(range(3), [(0, 1), (1, 2)], nominals=nominals)
+    assert sorted(map(sorted, clusters.groups())) == [[0, 1], [2]]
+    assert used == [0]
+    # Nominals of different systems say nothing: CRIMES and NICHE give one man two.
+    other = {0: ("NICHE-#", "NICHE-1"), 2: ("CRN#", "CRN2")}
+    clusters, _ = cluster(range(3), [(0, 1), (1, 2)], nominals=other)
+    assert sorted(map(sorted, clusters.groups())) == [[0, 1, 2]]
+    # An analyst's must-link joins two nominals of one system; a third subject with
+    # either of them may then join, one with a third nominal may not.
+    nominals = {**nominals, 3: ("NICHE-#", "NICHE-2"), 4: ("NICHE-#", "NICHE-3")}
+    clusters, _ = cluster(range(5), [(0, 3), (0, 4)], must=[(0, 2)], nominals=nominals)
+    assert sorted(map(sorted, clusters.groups())) == [[0, 2, 3], [1], [4]]
+
+
+def test_resolution_by_rule_keeps_two_nominals_of_one_system_apart() -> None:
+    from threadline.resolve.engine import resolve_by_rule
+    from threadline.resolve.features import features_table
+
+    born = dt.date(1972, 3, 18)
+    rows = [
+        SubjectRow("A/S1", "Lee COOPER", dob=born, nominal="NICHE-0817812"),
+        SubjectRow("B/S1", "Lee COOPER", dob=born, nominal="NICHE-0838447"),
+        SubjectRow("C/S1", "Lee COOPER", dob=born, nominal="CRN0633757"),
+    ]
+    groups = sorted(map(sorted, resolve_by_rule(features_table(rows), [], []).groups))
+    assert groups in ([[0], [1, 2]], [[0, 2], [1]])  # the CRIMES subject joins one of them
+    assert sorted(map(sorted, resolve_by_rule(features_table(rows), [(0, 1)], []).groups)) == [
+        [0, 1, 2]
+    ]
+
+
 def test_identifiers_classify_and_ids_are_stable() -> None:
     assert classify("ab12 cde") == ("vehicle", "AB12CDE")
     assert classify("07700 900123") == ("phone", "+447700900123")

@@ -2,15 +2,19 @@
 
 Edges are taken strongest first (must-links before any scored pair) and joined
 with a union-find, except where the join would put two members of a
-cannot-link pair into one cluster. The edges that joined clusters (a maximum
-spanning forest) are the explanation of each cluster: every member is reached
-from every other through them. See docs/resolution.md.
+cannot-link pair into one cluster, dates of birth that cannot be one person's,
+or two nominals of one source system (a nominal is stable inside one system
+only: two of them are two people, ``spec/bundle.md``). Taken strongest first,
+the join refused is the weakest one that would have put them together. The
+edges that joined clusters (a maximum spanning forest) are the explanation of
+each cluster: every member is reached from every other through them. See
+docs/resolution.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 
@@ -24,6 +28,8 @@ class Clusters:
     """Root → the distinct traits (dates of birth) its cluster holds."""
     compatible: Callable[[str, str], bool] | None = None
     """Whether two traits may sit in one cluster; None: any may."""
+    nominals: dict[int, dict[str, frozenset[str]]] = field(default_factory=dict)
+    """Root → source system → the nominals its cluster holds in that system."""
 
     def add(self, node: int) -> None:
         if node not in self.parent:
@@ -59,15 +65,26 @@ class Clusters:
             return True
         return all(self.compatible(x, y) for x in ta for y in tb if x != y)
 
+    def nominals_agree(self, ra: int, rb: int) -> bool:
+        """False when, in some source system, the two clusters hold nominals and none in
+        common: two people, whatever their names and dates say."""
+        na, nb = self.nominals.get(ra), self.nominals.get(rb)
+        if not na or not nb:
+            return True
+        if len(na) > len(nb):
+            na, nb = nb, na
+        return all(not held.isdisjoint(nb[s]) for s, held in na.items() if s in nb)
+
     def union(self, a: int, b: int, *, forced: bool = False) -> bool:
         """Join the clusters of a and b; False when they were one already or may not join.
 
-        ``forced`` (an analyst's must-link) overrides conflicting traits, never a cannot-link.
+        ``forced`` (an analyst's must-link) overrides conflicting traits and nominals,
+        never a cannot-link.
         """
         ra, rb = self.find(a), self.find(b)
         if ra == rb or not self.allowed(ra, rb):
             return False
-        if not forced and not self.traits_agree(ra, rb):
+        if not forced and not (self.traits_agree(ra, rb) and self.nominals_agree(ra, rb)):
             return False
         if len(self.members[ra]) < len(self.members[rb]):
             ra, rb = rb, ra
@@ -79,6 +96,11 @@ class Clusters:
         moved = self.traits.pop(rb, None)
         if moved:
             self.traits[ra] = self.traits.get(ra, frozenset()) | moved
+        held = self.nominals.pop(rb, None)
+        if held:
+            into = self.nominals.setdefault(ra, {})
+            for system, nominals in held.items():
+                into[system] = into.get(system, frozenset()) | nominals
         return True
 
     def groups(self) -> list[list[int]]:
@@ -93,12 +115,15 @@ def cluster(
     cannot: Iterable[tuple[int, int]] = (),
     traits: dict[int, str] | None = None,
     compatible: Callable[[str, str], bool] | None = None,
+    nominals: Mapping[int, tuple[str, str]] | None = None,
 ) -> tuple[Clusters, list[int]]:
     """Cluster ``nodes``; ``edges`` must come strongest first.
 
     ``traits`` (a node's date of birth) and ``compatible`` keep apart clusters
     whose traits conflict, so that a subject with no date of birth cannot chain
-    a father to a son of the same name at the same address.
+    a father to a son of the same name at the same address. ``nominals`` (a
+    node's source system and nominal) keep apart clusters with different
+    nominals of one system and none in common.
 
     Returns the clusters and, for each edge of ``must`` + ``edges`` in the order
     given, its index when it joined two clusters (the spanning forest).
@@ -110,6 +135,10 @@ def cluster(
         clusters.add(node)
         root = clusters.find(node)
         clusters.traits[root] = clusters.traits.get(root, frozenset()) | {trait}
+    for node, (system, nominal) in (nominals or {}).items():
+        clusters.add(node)
+        held = clusters.nominals.setdefault(clusters.find(node), {})
+        held[system] = held.get(system, frozenset()) | {nominal}
     for a, b in cannot:
         clusters.forbid(a, b)
     used: list[int] = []

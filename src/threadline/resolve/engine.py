@@ -132,6 +132,21 @@ def dates_of_birth(table: pa.Table, rows: Sequence[int] | None = None) -> dict[i
     return out
 
 
+def nominals_of(table: pa.Table) -> dict[int, tuple[str, str]]:
+    """Row number → (source system, nominal), for the rows that have one (what
+    ``cluster.Clusters.nominals_agree`` compares)."""
+    return {
+        row: (system, nominal)
+        for row, nominal, system in zip(
+            table["unique_id"].to_pylist(),
+            table["nominal"].to_pylist(),
+            table["nominal_system"].to_pylist(),
+            strict=True,
+        )
+        if nominal and system
+    }
+
+
 def _cluster(
     nodes: Sequence[int],
     pairs: ScoredPairs,
@@ -144,7 +159,8 @@ def _cluster(
 ) -> tuple[list[list[int]], list[PersonEdge]]:
     """Cluster: must-links and fixed links, strong pairs, singletons attached by weak
     pairs, then fragments joined where the material lists one's record (``listed``,
-    whose rows' features ``table`` holds)."""
+    whose rows' features ``table`` holds). No join puts two nominals of one source
+    system (from ``table``) in one cluster, unless a judgement does."""
     first = must + fixed
     threshold = people.match_threshold()
     strong = [i for i, p in enumerate(pairs.probability) if p >= threshold]
@@ -159,6 +175,7 @@ def _cluster(
         cannot=cannot,
         traits=dobs,
         compatible=dates_compatible,
+        nominals=nominals_of(table) if table is not None else None,
     )
     joins = []
     for index in used:
@@ -354,6 +371,7 @@ def resolve_by_rule(
         cannot=cannot,
         traits=dates_of_birth(table),
         compatible=dates_compatible,
+        nominals=nominals_of(table),
     )
     joins = []
     for index in used:
