@@ -860,3 +860,49 @@ def test_a_chains_name_alone_is_the_branch_its_records_people_and_cars_are_seen_
     context["R5"] = {"vehicle:X80YCL"}
     context["R6"] = {"person:E-1", "person:E-2"}
     assert _linked_groups(items, context) == [["a", "c"], ["b"], ["f"]]
+
+
+def _attachment(operation: str, seen: int) -> list[list[int]]:
+    """0 and 1: one Conor McCARTHY, a victim in OP1 in 2000 (a strong pair); 2: a Conor
+    McCARTHY alone, in ``operation`` in ``seen``, whose only pair with 1 is weak, on the
+    name and a date of birth one character off."""
+    import pyarrow as pa
+
+    from threadline.resolve.engine import ScoredPairs, _cluster
+
+    left, right, weights, probabilities = [0, 1], [1, 2], [20.0, 4.7], [0.99999, 0.964]
+    scored = pa.table(
+        {
+            "unique_id_l": pa.array(left, pa.int64()),
+            "unique_id_r": pa.array(right, pa.int64()),
+            "match_weight": weights,
+            "match_probability": probabilities,
+            "mw_name": [10.9, 10.9],
+            "mw_dob": [12.0, 6.55],
+        }
+    )
+    levels = {
+        "name": [(10.9, "exact")],
+        "dob": [(12.0, "exact"), (6.55, "one character off")],
+    }
+    pairs = ScoredPairs(scored, left, right, weights, probabilities, levels)
+    features = pa.table(
+        {
+            "unique_id": pa.array([0, 1, 2], pa.int64()),
+            "operation": ["OP1", "OP1", operation],
+            "seen": pa.array([2000, 2001, seen], pa.int64()),
+            "nominal": pa.array([None, None, None], pa.string()),
+            "nominal_system": pa.array([None, None, None], pa.string()),
+        }
+    )
+    dobs = {0: "1986-06-18", 1: "1986-06-18", 2: "1986-06-10"}
+    groups, _ = _cluster([0, 1, 2], pairs, [], [], [], dobs, [], features)
+    return sorted(groups)
+
+
+def test_a_slipped_date_attaches_only_a_subject_the_material_places_near() -> None:
+    # Another operation, twenty years on, nothing else in common: a second man.
+    assert _attachment("OP2", 2020) == [[0, 1], [2]]
+    # The same operation, or records of one period: a slip of the same man's date.
+    assert _attachment("OP1", 2020) == [[0, 1, 2]]
+    assert _attachment("OP2", 2009) == [[0, 1, 2]]

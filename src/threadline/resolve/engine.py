@@ -168,6 +168,7 @@ def _cluster(
     strong = [
         i for i in strong if pairs.left[i] not in ambiguous and pairs.right[i] not in ambiguous
     ]
+    strong, home_only = _home_only(pairs, strong)
     clusters, used = cluster(
         nodes,
         ((pairs.left[i], pairs.right[i]) for i in strong),
@@ -188,9 +189,42 @@ def _cluster(
         for i, p in enumerate(pairs.probability)
         if p < threshold and pairs.left[i] not in ambiguous and pairs.right[i] not in ambiguous
     ]
-    joins.extend(_attach_singletons(clusters, pairs, weak))
+    joins.extend(_attach_singletons(clusters, pairs, weak, Whereabouts.of(table)))
     joins.extend(_join_fragments(clusters, listed, table))
+    joins.extend(
+        pairs.edges([i for i in home_only if clusters.union(pairs.left[i], pairs.right[i])])
+    )
     return clusters.groups(), joins
+
+
+CORROBORATING = ("dob", "phones", "vehicles", "aliases", "nominal")
+"""Comparisons whose agreement says more about a person than a shared home: a family
+shares a home (and a name, father and son), not a date of birth or a phone."""
+
+
+def _home_only(pairs: ScoredPairs, strong: list[int]) -> tuple[list[int], list[int]]:
+    """``strong`` (strongest first) parted into the pairs that rest on more than a name
+    and a home, and those that rest on a name and a home alone (in the same order).
+
+    The second are what a father and son, or two men of one name at one address a few
+    years apart, share: joined last, they meet clusters the better-founded joins have
+    already made, with their nominals and dates, so that a conflict refuses them
+    rather than a better-founded join (``cluster.Clusters.union`` refuses the join
+    that would complete a conflict, so order decides which join goes).
+    """
+    table = pairs.table
+    if "mw_home" not in table.column_names:
+        return strong, []
+
+    def agrees(column: str) -> pa.Array:
+        return pc.fill_null(pc.greater(table[column], 0.0), False)
+
+    home_only = agrees("mw_home")
+    for name in CORROBORATING:
+        if f"mw_{name}" in table.column_names:
+            home_only = pc.and_(home_only, pc.invert(agrees(f"mw_{name}")))
+    flags = home_only.to_pylist()
+    return [i for i in strong if not flags[i]], [i for i in strong if flags[i]]
 
 
 def _join_fragments(
@@ -238,21 +272,82 @@ def corroborated(edge: PersonEdge) -> bool:
     pair needs a date of birth, an address, a phone, a vehicle, an alias or a
     nominal in common before it may attach a subject.
     """
-    for name, found in edge.evidence.items():
-        if name in ("name", "gender", people.NAME_FREQUENCY) or not isinstance(found, dict):
+    return bool(_corroboration(edge))
+
+
+def _corroboration(edge: PersonEdge) -> list[tuple[str, str]]:
+    """The comparisons (and levels) of a pair that agree on more than a name, a gender
+    and an age."""
+    found = []
+    for name, level in edge.evidence.items():
+        if name in ("name", "gender", people.NAME_FREQUENCY) or not isinstance(level, dict):
             continue
-        if found.get("weight", 0.0) > 0 and found.get("level") != AGE_ONLY:
-            return True
-    return False
+        if level.get("weight", 0.0) > 0 and level.get("level") != AGE_ONLY:
+            found.append((name, str(level.get("level"))))
+    return found
 
 
-def _attach_singletons(clusters: Clusters, pairs: ScoredPairs, weak: list[int]) -> list[PersonEdge]:
+SLIPPED_DATES = ("one character off", "day and month swapped")
+"""Date-of-birth levels that are a near agreement: a slip, or a second person."""
+
+SAME_PERIOD_YEARS = 10
+"""Records this many years apart or fewer may be one period of a person's life."""
+
+
+@dataclass
+class Whereabouts:
+    """Where and when the material places each subject: its operation and the year of
+    its record, action or event (row number → value; rows without one are absent)."""
+
+    operation: dict[int, str]
+    seen: dict[int, int]
+
+    @classmethod
+    def of(cls, table: pa.Table | None) -> Whereabouts:
+        if table is None:
+            return cls({}, {})
+        rows = table["unique_id"].to_pylist()
+        columns = [
+            {r: v for r, v in zip(rows, table[name].to_pylist(), strict=True) if v is not None}
+            for name in ("operation", "seen")
+        ]
+        return cls(*columns)
+
+    def apart(self, node: int, members: Sequence[int]) -> bool:
+        """Whether the material places ``node`` away from every one of ``members``: in
+        another operation than all of them, and in a record more than SAME_PERIOD_YEARS
+        from each of theirs (unknown dates place nothing)."""
+        operation = self.operation.get(node)
+        if operation is not None and any(self.operation.get(m) == operation for m in members):
+            return False
+        year = self.seen.get(node)
+        years = [self.seen[m] for m in members if m in self.seen]
+        if year is None or not years:
+            return False
+        return all(abs(year - y) > SAME_PERIOD_YEARS for y in years)
+
+
+def slipped_date_only(edge: PersonEdge) -> bool:
+    """Whether a pair's only corroboration (``corroborated``) is a date of birth that
+    nearly agrees: one character off, or day and month swapped."""
+    found = _corroboration(edge)
+    return bool(found) and all(n == "dob" and level in SLIPPED_DATES for n, level in found)
+
+
+def _attach_singletons(
+    clusters: Clusters, pairs: ScoredPairs, weak: list[int], where: Whereabouts
+) -> list[PersonEdge]:
     """Second pass: a subject left alone joins the one cluster it is clearly closest to.
 
     Weak pairs (ATTACH_THRESHOLD up to the match threshold) never chain: only a
     singleton moves, to its best candidate, only by a corroborated pair, and only
     when no candidate in another cluster comes within ATTACH_MARGIN bits of it.
-    Cannot-links and dates of birth are honoured as in the first pass.
+    Cannot-links and dates of birth are honoured as in the first pass. A pair whose
+    only corroboration is a date of birth one slip off does not attach a subject the
+    material places apart from the whole cluster (another operation, records more
+    than SAME_PERIOD_YEARS away): a near date is a slip or a second person, and with
+    nothing else in common, two men of one name born days apart and seen twenty years
+    apart in unrelated operations are the second.
     """
 
     def alone(node: int) -> bool:
@@ -279,6 +374,9 @@ def _attach_singletons(clusters: Clusters, pairs: ScoredPairs, weak: list[int]) 
         if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < people.ATTACH_MARGIN:
             continue  # two places it could go: leave it for a reviewer
         edge = ranked[0][1]
+        other = edge.right if edge.left == node else edge.left
+        if slipped_date_only(edge) and where.apart(node, clusters.members[clusters.find(other)]):
+            continue
         if clusters.union(edge.left, edge.right):
             joins.append(edge)
     return joins

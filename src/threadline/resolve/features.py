@@ -113,6 +113,9 @@ class PersonFeatures:
     nominal: str | None = None
     nominal_system: str | None = None
     operation: str | None = None
+    seen: int | None = None
+    """The year of the owner's date (a record's date or receipt, an action's raising, an
+    event's date): when the material places the subject (``engine.placed_apart``)."""
     item: str | None = None
     """The record, action or event the subject belongs to (``fragments.py``)."""
     lists: list[str] = field(default_factory=list)
@@ -266,6 +269,7 @@ SCHEMA = pa.schema(
         ("nominal", pa.string()),
         ("nominal_system", pa.string()),
         ("operation", pa.string()),
+        ("seen", pa.int64()),
         ("item", pa.string()),
         ("lists", pa.list_(pa.string())),
         ("seen_with", pa.list_(pa.string())),
@@ -350,6 +354,7 @@ def features_table(rows: Sequence[SubjectRow], start: int = 0, workers: int = 1)
         "unique_id": pa.array(range(start, start + len(rows)), pa.int64()),
         "ref": pa.array([r.ref for r in rows], pa.string()),
         "operation": pa.array([r.operation for r in rows], pa.string()),
+        "seen": pa.array([r.owner_date.year if r.owner_date else None for r in rows], pa.int64()),
         "item": pa.array([r.item for r in rows], pa.string()),
         "lists": pa.array([sorted(set(r.lists)) or None for r in rows], pa.list_(pa.string())),
         "seen_with": pa.array(
