@@ -189,7 +189,10 @@ def _cluster(
         for i, p in enumerate(pairs.probability)
         if p < threshold and pairs.left[i] not in ambiguous and pairs.right[i] not in ambiguous
     ]
-    joins.extend(_attach_singletons(clusters, pairs, weak, Whereabouts.of(table)))
+    # A subject a home-only pair will join waits for it: attached now by a weaker pair,
+    # its explanation (and its entity's weakest join) would be the weaker one.
+    waiting = {n for i in home_only for n in (pairs.left[i], pairs.right[i])}
+    joins.extend(_attach_singletons(clusters, pairs, weak, Whereabouts.of(table), waiting))
     joins.extend(_join_fragments(clusters, listed, table))
     joins.extend(
         pairs.edges([i for i in home_only if clusters.union(pairs.left[i], pairs.right[i])])
@@ -362,7 +365,11 @@ def slipped_date_only(edge: PersonEdge) -> bool:
 
 
 def _attach_singletons(
-    clusters: Clusters, pairs: ScoredPairs, weak: list[int], where: Whereabouts
+    clusters: Clusters,
+    pairs: ScoredPairs,
+    weak: list[int],
+    where: Whereabouts,
+    waiting: set[int] = set(),  # noqa: B006 - read only
 ) -> list[PersonEdge]:
     """Second pass: a subject left alone joins the one cluster it is clearly closest to.
 
@@ -378,7 +385,7 @@ def _attach_singletons(
     """
 
     def alone(node: int) -> bool:
-        return len(clusters.members[clusters.find(node)]) == 1
+        return node not in waiting and len(clusters.members[clusters.find(node)]) == 1
 
     candidates = [i for i in weak if alone(pairs.left[i]) or alone(pairs.right[i])]
     best: dict[int, list[tuple[float, int, PersonEdge]]] = defaultdict(list)
