@@ -908,47 +908,6 @@ def test_a_slipped_date_attaches_only_a_subject_the_material_places_near() -> No
     assert _attachment("OP2", 2009) == [[0, 1, 2]]
 
 
-def test_a_name_and_an_age_attach_only_in_the_same_operation_and_year() -> None:
-    import pyarrow as pa
-
-    from threadline.resolve.engine import ScoredPairs, _cluster
-
-    def attach(operation: str, seen: int) -> list[list[int]]:
-        # 0-1: one man (a strong pair); 2: the same name with an age, its best pair weak.
-        left, right, weights, probabilities = [0, 1], [1, 2], [20.0, 4.5], [0.99999, 0.957]
-        scored = pa.table(
-            {
-                "unique_id_l": pa.array(left, pa.int64()),
-                "unique_id_r": pa.array(right, pa.int64()),
-                "match_weight": weights,
-                "match_probability": probabilities,
-                "mw_name": [10.9, 10.9],
-                "mw_dob": [12.0, 4.32],
-            }
-        )
-        levels = {
-            "name": [(10.9, "exact")],
-            "dob": [(12.0, "exact"), (4.32, "consistent with a stated age")],
-        }
-        pairs = ScoredPairs(scored, left, right, weights, probabilities, levels)
-        features = pa.table(
-            {
-                "unique_id": pa.array([0, 1, 2], pa.int64()),
-                "operation": ["OP1", "OP1", operation],
-                "seen": pa.array([2010, 2012, seen], pa.int64()),
-                "nominal": pa.array([None, None, None], pa.string()),
-                "nominal_system": pa.array([None, None, None], pa.string()),
-            }
-        )
-        dobs = {0: "1983-04-15", 1: "1983-04-15", 2: "~1983"}
-        groups, _ = _cluster([0, 1, 2], pairs, [], [], [], dobs, [], features)
-        return sorted(groups)
-
-    assert attach("OP1", 2013) == [[0, 1, 2]]  # one investigation, one year: the same man
-    assert attach("OP1", 2016) == [[0, 1], [2]]  # the same operation years later
-    assert attach("OP2", 2012) == [[0, 1], [2]]  # another operation
-
-
 def test_a_join_on_a_name_and_a_home_alone_comes_after_better_founded_ones() -> None:
     import pyarrow as pa
 

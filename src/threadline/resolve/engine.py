@@ -296,11 +296,6 @@ SLIPPED_DATES = ("one character off", "day and month swapped")
 SAME_PERIOD_YEARS = 10
 """Records this many years apart or fewer may be one period of a person's life."""
 
-SAME_OPERATION_YEARS = 1
-"""Records of one operation this many years apart or fewer are one episode of it: a
-man of one name and about one age seen in it is the same man, unless another candidate
-comes close (``ATTACH_MARGIN``)."""
-
 
 @dataclass
 class Whereabouts:
@@ -321,20 +316,6 @@ class Whereabouts:
         ]
         return cls(*columns)
 
-    def together(self, node: int, members: Sequence[int]) -> bool:
-        """Whether the material places ``node`` beside one of ``members``: the same
-        operation, in records at most SAME_OPERATION_YEARS apart."""
-        operation = self.operation.get(node)
-        year = self.seen.get(node)
-        if operation is None or year is None:
-            return False
-        return any(
-            self.operation.get(m) == operation
-            and m in self.seen
-            and abs(self.seen[m] - year) <= SAME_OPERATION_YEARS
-            for m in members
-        )
-
     def apart(self, node: int, members: Sequence[int]) -> bool:
         """Whether the material places ``node`` away from every one of ``members``: in
         another operation than all of them, and in a record more than SAME_PERIOD_YEARS
@@ -347,14 +328,6 @@ class Whereabouts:
         if year is None or not years:
             return False
         return all(abs(year - y) > SAME_PERIOD_YEARS for y in years)
-
-
-def age_only(edge: PersonEdge) -> bool:
-    """Whether a pair agrees on a name, and on a date only as far as an age goes (its
-    weight positive: a gender may agree too), with nothing else (``corroborated`` is
-    False)."""
-    level = edge.evidence.get("dob")
-    return isinstance(level, dict) and level.get("level") == AGE_ONLY and not corroborated(edge)
 
 
 def slipped_date_only(edge: PersonEdge) -> bool:
@@ -390,7 +363,7 @@ def _attach_singletons(
     candidates = [i for i in weak if alone(pairs.left[i]) or alone(pairs.right[i])]
     best: dict[int, list[tuple[float, int, PersonEdge]]] = defaultdict(list)
     for edge in pairs.edges(candidates):
-        if not corroborated(edge) and not age_only(edge):
+        if not corroborated(edge):
             continue
         for node, other in ((edge.left, edge.right), (edge.right, edge.left)):
             if alone(node):
@@ -411,8 +384,6 @@ def _attach_singletons(
         other = edge.right if edge.left == node else edge.left
         members = clusters.members[clusters.find(other)]
         if slipped_date_only(edge) and where.apart(node, members):
-            continue
-        if not corroborated(edge) and not where.together(node, members):
             continue
         if clusters.union(edge.left, edge.right):
             joins.append(edge)
