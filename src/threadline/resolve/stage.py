@@ -1239,13 +1239,19 @@ def _record_things(
         }
     )
     context: dict[str, set[str]] = {r: set(things.get(r, ())) for r in records}
-    for chunk in _chunks(records):
-        for record, eid in session.execute(
-            select(EntityMember.record_id, EntityMember.entity_id).where(
-                EntityMember.kind == "subject", EntityMember.record_id.in_(chunk)
-            )
-        ):
-            context[str(record)].add(f"person:{eid}")
+    if not records:
+        return context
+    # A full run writes places while the members' indexes are set aside: one scan of the
+    # subject members then, rather than one per chunk of records.
+    query = select(EntityMember.record_id, EntityMember.entity_id).where(
+        EntityMember.kind == "subject"
+    )
+    chunks: Iterable[Sequence[str] | None] = [None] if len(records) > 5_000 else _chunks(records)
+    for chunk in chunks:
+        picked = query if chunk is None else query.where(EntityMember.record_id.in_(chunk))
+        for record, eid in session.execute(picked):
+            if record in context:
+                context[str(record)].add(f"person:{eid}")
     return context
 
 
