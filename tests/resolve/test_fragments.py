@@ -161,6 +161,19 @@ def _bundle(out: Path, items: dict[str, list[dict[str, Any]]]) -> Path:
     return out
 
 
+def _owners_and_joins(workspace: Workspace) -> tuple[dict[str, str], list[EntityLink]]:
+    """Subject ref → its person entity, and every join stored."""
+    with workspace.reading() as session:
+        owners = dict(
+            session.execute(
+                select(EntityMember.ref, EntityMember.entity_id).where(
+                    EntityMember.kind == "subject"
+                )
+            ).all()
+        )
+        return owners, list(session.scalars(select(EntityLink)).all())
+
+
 def test_the_stage_joins_a_listed_fragment_and_says_why(
     workspace: Workspace, tmp_path: Path
 ) -> None:
@@ -188,15 +201,7 @@ def test_the_stage_joins_a_listed_fragment_and_says_why(
         workspace, _bundle(tmp_path / "b", {"records.jsonl": [record], "actions.jsonl": [action]})
     )
     ResolveStage().run(workspace, SilentProgress())
-    with workspace.reading() as session:
-        owners = dict(
-            session.execute(
-                select(EntityMember.ref, EntityMember.entity_id).where(
-                    EntityMember.kind == "subject"
-                )
-            ).all()
-        )
-        links = session.scalars(select(EntityLink)).all()
+    owners, links = _owners_and_joins(workspace)
     assert owners["INT-1/S1"] == owners["ACT-1/S1"]
     [link] = [x for x in links if x.entity_id == owners["INT-1/S1"]]
     assert link.source == "listed"
@@ -333,15 +338,7 @@ def test_the_stage_joins_one_name_seen_with_one_car_and_says_why(
     import_bundle(workspace, bundle)
     ExtractStage().run(workspace, SilentProgress())
     ResolveStage().run(workspace, SilentProgress())
-    with workspace.reading() as session:
-        owners = dict(
-            session.execute(
-                select(EntityMember.ref, EntityMember.entity_id).where(
-                    EntityMember.kind == "subject"
-                )
-            ).all()
-        )
-        links = session.scalars(select(EntityLink)).all()
+    owners, links = _owners_and_joins(workspace)
     assert owners["INT-1/S1"] == owners["ST-1/S1"] != owners["ST-2/S1"]
     [link] = [x for x in links if x.entity_id == owners["INT-1/S1"]]
     assert link.source == "seen_with"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from threadline.resolve.cluster import cluster
 from threadline.resolve.features import SubjectRow, person_features
@@ -335,17 +336,29 @@ def _subjects() -> list[SubjectRow]:
     ]
 
 
-def _joined(mentions: list[MentionRow]) -> dict[int, tuple[str, str]]:
+def _join_in_records(
+    subjects: list[SubjectRow],
+    mentions: list[MentionRow],
+    entity_of: dict[str, str],
+    context: dict[str, set[str]] | None = None,
+    known: dict[str, Any] | None = None,
+) -> dict[int, tuple[str, str]]:
+    """``join_person_mentions`` as the stage calls it: the subjects of the mentions' own
+    records are local, every subject carries its name."""
     from threadline.resolve.engine import features_table
     from threadline.resolve.mentions import join_person_mentions, name_carriers
 
-    subjects = _subjects()
-    # one person entity per subject, except the two Adam COOPERs (two people)
-    entity_of = {s.ref: "E-" + s.ref.split("/")[0] for s in subjects}
     carriers = name_carriers(features_table(subjects), mentions)
     records = {m.record_id for m in mentions}
     local = [s for s in subjects if s.record_id in records]
-    return join_person_mentions(mentions, local, entity_of, carriers)
+    return join_person_mentions(mentions, local, entity_of, carriers, context, known)
+
+
+def _joined(mentions: list[MentionRow]) -> dict[int, tuple[str, str]]:
+    subjects = _subjects()
+    # one person entity per subject, except the two Adam COOPERs (two people)
+    entity_of = {s.ref: "E-" + s.ref.split("/")[0] for s in subjects}
+    return _join_in_records(subjects, mentions, entity_of)
 
 
 def test_mentions_join_full_names_within_the_operation() -> None:
@@ -533,8 +546,6 @@ def test_one_slip_is_one_edit_of_a_name_long_enough() -> None:
 
 def test_mentions_join_a_misspelt_or_fuller_name_of_a_subject_of_the_record() -> None:
     from threadline.resolve import mentions as rules
-    from threadline.resolve.engine import features_table
-    from threadline.resolve.mentions import join_person_mentions, name_carriers
 
     subjects = [
         SubjectRow("R1/S1", "Zoe WILKINSON", operation="OP1", record_id="R1"),
@@ -557,9 +568,7 @@ def test_mentions_join_a_misspelt_or_fuller_name_of_a_subject_of_the_record() ->
         _mention(7, "X2", "Adam GREEN", operation="OP2"),  # two people carry it exactly
         _mention(8, "X3", "Adam GREON", operation="OP2"),  # one slip from two people
     ]
-    local = [s for s in subjects if s.record_id in {m.record_id for m in mentions}]
-    carriers = name_carriers(features_table(subjects), mentions)
-    assert join_person_mentions(mentions, local, entity_of, carriers) == {
+    assert _join_in_records(subjects, mentions, entity_of) == {
         1: ("E-R1", rules.FULL_ALIKE_IN_RECORD),
         2: ("E-R2", rules.FULL_COMPLETES_IN_RECORD),
         3: ("E-R3", rules.FULL_IN_RECORD),
@@ -654,8 +663,7 @@ def test_said_alike_is_vowels_and_doubled_letters_not_consonants() -> None:
 
 def test_mentions_join_the_subject_of_their_record_however_its_person_is_written() -> None:
     from threadline.resolve import mentions as rules
-    from threadline.resolve.engine import features_table
-    from threadline.resolve.mentions import PersonNames, join_person_mentions, name_carriers
+    from threadline.resolve.mentions import PersonNames
 
     subjects = [
         SubjectRow("R1/S1", "Aram RASUL", operation="OP1", record_id="R1"),
@@ -690,9 +698,7 @@ def test_mentions_join_the_subject_of_their_record_however_its_person_is_written
         _mention(7, "R7", "IONECU"),  # one slip from two subjects: which one?
         _mention(8, "R4", "MORE"),  # too short to be said alike alone, but one slip
     ]
-    local = [s for s in subjects if s.record_id in {m.record_id for m in mentions}]
-    carriers = name_carriers(features_table(subjects), mentions)
-    assert join_person_mentions(mentions, local, entity_of, carriers, {}, known) == {
+    assert _join_in_records(subjects, mentions, entity_of, {}, known) == {
         1: ("E-R1", rules.FULL_OF_PERSON_IN_RECORD),
         2: ("E-R3", rules.FULL_SAID_IN_RECORD),
         3: ("E-R4", rules.FULL_OF_PERSON_IN_RECORD),

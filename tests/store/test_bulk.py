@@ -10,21 +10,10 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from threadline.resolve.stage import LINK_COLUMNS
 from threadline.store import bulk
 from threadline.store.entity_models import Entity, EntityLink, EntityMember
 from threadline.workspace import Workspace
-
-LINK_COLUMNS = [
-    "entity_id",
-    "left_kind",
-    "left_ref",
-    "right_kind",
-    "right_ref",
-    "source",
-    "match_weight",
-    "match_probability",
-    "evidence",
-]
 
 
 def test_copy_rows_round_trips_text_numbers_nulls_and_json(
