@@ -194,21 +194,33 @@ def read_subjects(session: Session, since: Watermark | None = None) -> list[Subj
 
 def _identifiers_named(session: Session, rows: Sequence[SubjectRow]) -> dict[str, set[str]]:
     """Record → the vehicles and phones its text names (identifier keys), for the
-    records of ``rows`` (all of them when there are many)."""
+    records of ``rows``."""
+    records = {r.record_id for r in rows if r.record_id}
+    return {
+        record: {f"{kind}:{value}" for kind, value in named}
+        for record, named in _text_identifiers(session, records).items()
+    }
+
+
+def _text_identifiers(
+    session: Session, records: set[str] | None = None
+) -> dict[str, set[tuple[str, str]]]:
+    """Record → the (type, normalised value) of the vehicles and phones its text names,
+    for ``records`` (None: every record; read whole too when there are many)."""
     from threadline.store.mention_models import Mention
 
-    records = sorted({r.record_id for r in rows if r.record_id})
     query = select(Mention.record_id, Mention.type, Mention.normalised).where(
         Mention.type.in_(fragments.TIED_TYPES), Mention.normalised.is_not(None)
     )
-    named: dict[str, set[str]] = defaultdict(set)
-    chunks: Iterable[Sequence[str] | None] = [None] if len(records) > 5_000 else _chunks(records)
-    wanted = set(records)
+    chunks: Iterable[Sequence[str] | None] = (
+        [None] if records is None or len(records) > 5_000 else _chunks(sorted(records))
+    )
+    named: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for chunk in chunks:
         picked = query if chunk is None else query.where(Mention.record_id.in_(chunk))
-        for record, kind, key in session.execute(picked):
-            if record in wanted:
-                named[record].add(f"{kind}:{key}")
+        for record, kind, value in session.execute(picked):
+            if records is None or record in records:
+                named[str(record)].add((str(kind), str(value)))
     return named
 
 
@@ -955,14 +967,9 @@ def _record_context(session: Session, table: pa.Table) -> dict[str, set[str]]:
     records not being joined again), and the places its ``locations`` or its text name
     (``place:<entity id>``; not its subjects' homes). What tells apart two people of
     one name (``mentions.join_person_mentions``)."""
-    from threadline.store.mention_models import Mention
-
     named: dict[str, set[str]] = defaultdict(set)
-    query = select(Mention.record_id, Mention.normalised).where(
-        Mention.type.in_(("vehicle", "phone")), Mention.normalised.is_not(None)
-    )
-    for record, value in session.execute(query):
-        named[str(record)].add(str(value))
+    for record, identifiers in _text_identifiers(session).items():
+        named[record].update(value for _, value in identifiers)
     people_of = (
         select(EntityMember.ref, EntityMember.entity_id)
         .join(Entity, Entity.id == EntityMember.entity_id)
